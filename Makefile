@@ -1,0 +1,52 @@
+# Skaitch: run, test, lint, bindings, bench. README's two commands (./dev.sh run|test) call these.
+SHELL := /bin/bash
+TOOLS ?= $(HOME)/.cache/skaitch-tools
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+APP_FEATURES := --features tauri/custom-protocol
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+
+.PHONY: run dev ui test test-rust test-ui e2e lint fmt bindings bench build-app
+
+ui:
+	npm --prefix ui run build
+
+## The app as a family uses it: optimised, UI embedded, the real data folder.
+run: ui
+	cargo run --release -p skaitch-app $(APP_FEATURES)
+
+## A dev build against Vite's dev server (hot reload), with the dev data folder.
+dev:
+	cd src-tauri && ../ui/node_modules/.bin/tauri dev
+
+build-app: ui
+	cargo build -p skaitch-app $(APP_FEATURES)
+
+test: lint test-rust test-ui e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	npm --prefix ui run check
+	$(MAKE) bindings
+	git diff --exit-code -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'make bindings' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- ui/src/bindings)" || { echo "new files in ui/src/bindings: commit them"; exit 1; }
+
+fmt:
+	cargo fmt --all
+
+## Regenerates ui/src/bindings from the Rust types (ts-rs exports while these tests run).
+bindings:
+	cargo test -q -p skaitch-store -p skaitch-core --lib export_bindings
+
+test-rust:
+	cargo test --workspace
+
+test-ui:
+	npm --prefix ui test
+
+e2e: build-app
+	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
+	  PYTEST=$(TOOLS)/venv/bin/pytest scripts/e2e.sh
+
+bench:
+	cargo run --release -p skaitch-bench

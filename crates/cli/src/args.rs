@@ -1,0 +1,112 @@
+//! The command line, as clap parses it.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "skaitch",
+    version,
+    about = "The Skaitch sketchbook, from the command line"
+)]
+pub struct Cli {
+    /// The data folder (default: SKAITCH_DATA_DIR, else the app's data folder).
+    #[arg(long, global = true, env = "SKAITCH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import image files (PNG, JPEG, WebP, GIF, BMP) as sketches.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The child the sketches belong to.
+        #[arg(long)]
+        child: Option<String>,
+        /// A title for every imported sketch (default: the file name).
+        #[arg(long)]
+        title: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List sketches, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Only this child's sketches.
+        #[arg(long)]
+        child: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Write a sketch's image to a file.
+    Export {
+        sketch_id: i64,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        #[arg(long, value_enum, default_value_t = Rendition::Original)]
+        kind: Rendition,
+    },
+    /// Manage children's profiles.
+    Children {
+        #[command(subcommand)]
+        command: ChildrenCommand,
+    },
+    /// Developer tools.
+    Dev {
+        #[command(subcommand)]
+        command: DevCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChildrenCommand {
+    /// Add a child.
+    Add { name: String },
+    /// List children.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rename a child.
+    Rename { name: String, new_name: String },
+    /// Remove a child; say what happens to their sketches.
+    Remove {
+        name: String,
+        /// keep (belong to nobody), delete, or give them to --to
+        #[arg(long, value_enum, default_value_t = Orphans::Keep)]
+        sketches: Orphans,
+        /// With --sketches move: the child who gets them.
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Fill the database with generated sketches (for benchmarks and demos).
+    Seed {
+        #[arg(long, default_value_t = 100)]
+        sketches: u32,
+        #[arg(long, default_value_t = 3)]
+        children: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Orphans {
+    Keep,
+    Delete,
+    Move,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Rendition {
+    Original,
+    Normalized,
+    Thumbnail,
+}

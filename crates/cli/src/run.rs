@@ -1,0 +1,130 @@
+//! Carrying out a parsed command against the core `App`.
+
+use crate::args::{ChildrenCommand, Cli, Command, DevCommand, Orphans, Rendition};
+use skaitch_core::store::{ChildFilter, ImageKind, OrphanPolicy, SketchQuery};
+use skaitch_core::{App, Result};
+
+/// Runs one command; the `Ok` value is the exit code (1 when part of a batch failed).
+pub fn run(cli: Cli) -> Result<i32> {
+    let app = App::open_default(cli.data_dir.as_deref())?;
+    match cli.command {
+        Command::Import {
+            files,
+            child,
+            title,
+            json,
+        } => {
+            let child = child.map(|n| app.child_by_name(&n)).transpose()?;
+            let report = app.import_files(&files, child.map(|c| c.id), title.as_deref());
+            if json {
+                println!("{}", to_json(&report));
+            } else {
+                for ok in &report.imported {
+                    let note = if ok.duplicate { " (already there)" } else { "" };
+                    println!("imported {} as sketch {}{note}", ok.name, ok.sketch.id);
+                }
+            }
+            for bad in &report.failed {
+                eprintln!("skaitch: {}", bad.message);
+            }
+            Ok(i32::from(!report.failed.is_empty()))
+        }
+        Command::List { json, child, limit } => {
+            let child = match child {
+                Some(n) => ChildFilter::Child(app.child_by_name(&n)?.id),
+                None => ChildFilter::Everyone,
+            };
+            let q = SketchQuery {
+                child,
+                before: None,
+                limit: Some(limit),
+            };
+            let sketches = app.list_sketches(&q)?;
+            if json {
+                println!("{}", to_json(&sketches));
+            } else {
+                for s in &sketches {
+                    println!(
+                        "{:>6}  {:<24}  {:<12}  {}x{}  {}",
+                        s.id,
+                        if s.title.is_empty() {
+                            "(untitled)"
+                        } else {
+                            &s.title
+                        },
+                        s.child_name.as_deref().unwrap_or("-"),
+                        s.width,
+                        s.height,
+                        s.source.as_str()
+                    );
+                }
+            }
+            Ok(0)
+        }
+        Command::Export {
+            sketch_id,
+            output,
+            kind,
+        } => {
+            let kind = match kind {
+                Rendition::Original => ImageKind::Original,
+                Rendition::Normalized => ImageKind::Normalized,
+                Rendition::Thumbnail => ImageKind::Thumbnail,
+            };
+            app.export_sketch(sketch_id, kind, &output)?;
+            println!("wrote {}", output.display());
+            Ok(0)
+        }
+        Command::Children { command } => children(&app, command),
+        Command::Dev {
+            command: DevCommand::Seed { sketches, children },
+        } => {
+            let n = skaitch_core::seed::seed(&app, sketches, children)?;
+            println!("seeded {n} sketches");
+            Ok(0)
+        }
+    }
+}
+
+fn children(app: &App, command: ChildrenCommand) -> Result<i32> {
+    match command {
+        ChildrenCommand::Add { name } => {
+            let c = app.add_child(&name)?;
+            println!("added {} (id {})", c.name, c.id);
+        }
+        ChildrenCommand::List { json } => {
+            let kids = app.children()?;
+            if json {
+                println!("{}", to_json(&kids));
+            } else {
+                for c in kids {
+                    println!("{:>4}  {:<24} {} sketches", c.id, c.name, c.sketch_count);
+                }
+            }
+        }
+        ChildrenCommand::Rename { name, new_name } => {
+            let c = app.child_by_name(&name)?;
+            app.rename_child(c.id, &new_name)?;
+            println!("renamed {name} to {new_name}");
+        }
+        ChildrenCommand::Remove { name, sketches, to } => {
+            let c = app.child_by_name(&name)?;
+            let policy = match (sketches, to) {
+                (Orphans::Keep, _) => OrphanPolicy::Keep,
+                (Orphans::Delete, _) => OrphanPolicy::Delete,
+                (Orphans::Move, Some(to)) => OrphanPolicy::MoveTo(app.child_by_name(&to)?.id),
+                (Orphans::Move, None) => {
+                    eprintln!("skaitch: --sketches move needs --to NAME (the child who gets them)");
+                    return Ok(2);
+                }
+            };
+            app.delete_child(c.id, policy)?;
+            println!("removed {}", c.name);
+        }
+    }
+    Ok(0)
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}

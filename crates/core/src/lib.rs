@@ -1,0 +1,25 @@
+//! Skaitch's use-cases, free of any GUI toolkit.
+//!
+//! # Layout
+//! - [`App`] (in `app.rs`, `sketchbook.rs`, `profiles.rs`): one method per user action; owns the store
+//! - [`import`]: checking and normalising image files before they are stored
+//! - [`paths`]: where the family's data lives (`SKAITCH_DATA_DIR` overrides it)
+//! - [`secret`]: the [`Secret`] type for tokens and keys, which can never be printed or serialised
+//! - [`error`]: the crate's error, and the `{kind, message}` shape the UI receives
+//!
+//! Methods block on SQLite and image work: async callers wrap them in `spawn_blocking`.
+
+mod app;
+pub mod error;
+pub mod import;
+pub mod paths;
+mod profiles;
+pub mod secret;
+pub mod seed;
+mod sketchbook;
+
+pub use app::App;
+pub use error::{Error, ErrorKind, Result, UiError};
+pub use secret::Secret;
+pub use skaitch_store as store;
+pub use sketchbook::{ImportFailure, ImportReport, ImportedFile};

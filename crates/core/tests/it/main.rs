@@ -1,0 +1,6 @@
+//! Integration tests for skaitch-core.
+
+mod import_image;
+mod import_refusals;
+mod import_support;
+mod sketchbook;

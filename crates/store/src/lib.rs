@@ -1,0 +1,31 @@
+//! Skaitch's local SQLite store.
+//!
+//! # Layout
+//! - [`db`]: opening a database (pragmas, one writer + a few readers, `BEGIN IMMEDIATE` writes)
+//! - [`migrate`]: the ordered list of `migrations/*.sql`, versioned by `PRAGMA user_version`
+//! - [`children`], [`sketches`], [`drafts`], [`settings`]: one module per table family
+//! - [`model`]: the plain types read and written, shared with the UI through ts-rs
+//!
+//! Every method here blocks on SQLite: callers on an async runtime use `spawn_blocking`.
+
+pub mod children;
+pub mod db;
+pub mod drafts;
+mod error;
+pub mod migrate;
+pub mod model;
+pub mod settings;
+pub mod sketches;
+
+pub use db::Store;
+pub use error::{Error, Result};
+pub use model::*;
+
+/// Milliseconds since the Unix epoch, the unit of every timestamp column.
+pub fn now_ms() -> i64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

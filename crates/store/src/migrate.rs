@@ -1,0 +1,75 @@
+//! The migration runner: `migrations/*.sql` applied in order, versioned by `PRAGMA user_version`.
+
+use crate::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
+
+/// Every migration, in order; the schema version is the number applied. Append only.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_init.sql",
+        include_str!("../../../migrations/0001_init.sql"),
+    ),
+    (
+        "0002_active_child.sql",
+        include_str!("../../../migrations/0002_active_child.sql"),
+    ),
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Refuses a database whose schema is newer than this build knows, without writing to it.
+pub(crate) fn check_not_newer(conn: &Connection, path: &Path) -> Result<()> {
+    let found = user_version(conn).map_err(|source| Error::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    if found > latest_version() {
+        return Err(Error::NewerSchema {
+            path: path.to_owned(),
+            found,
+            supported: latest_version(),
+        });
+    }
+    Ok(())
+}
+
+/// Applies every pending migration in one `BEGIN IMMEDIATE` transaction, so a crash or a
+/// failing script leaves the database exactly as it was.
+pub(crate) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
+    apply_up_to(conn, path, latest_version())
+}
+
+/// Like [`apply`] but stops at `target` (tests use it to build databases of earlier versions).
+pub fn apply_up_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Read again inside the lock: another process may have migrated meanwhile.
+    let current = user_version(&tx)?;
+    if current > latest_version() {
+        return Err(Error::NewerSchema {
+            path: path.to_owned(),
+            found: current,
+            supported: latest_version(),
+        });
+    }
+    if current >= target {
+        return Ok(());
+    }
+    for (i, (name, sql)) in MIGRATIONS.iter().enumerate().take(target as usize) {
+        if (i as i64) < current {
+            continue;
+        }
+        tx.execute_batch(sql)
+            .map_err(|source| Error::Migration { name, source })?;
+    }
+    tx.pragma_update(None, "user_version", target)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Children: unique names, rename, and the three ways to delete.
+
+use skaitch_store::{ChildFilter, Error, OrphanPolicy};
+
+#[test]
+fn names_are_unique_whatever_the_case_and_never_empty() {
+    let (_d, s) = super::temp_store();
+    let mia = s.add_child("  Mia ").unwrap();
+    assert_eq!(mia.name, "Mia");
+    assert!(matches!(s.add_child("mia"), Err(Error::DuplicateChild(n)) if n == "mia"));
+    assert!(matches!(
+        s.add_child("   "),
+        Err(Error::Invalid { field: "name", .. })
+    ));
+    let leo = s.add_child("Leo").unwrap();
+    assert!(matches!(
+        s.rename_child(leo.id, "MIA"),
+        Err(Error::DuplicateChild(_))
+    ));
+    assert_eq!(s.rename_child(leo.id, "Leon").unwrap().name, "Leon");
+    let names: Vec<_> = s
+        .list_children()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["Leon", "Mia"]);
+    assert!(matches!(
+        s.rename_child(999, "X"),
+        Err(Error::NotFound {
+            what: "child",
+            id: 999
+        })
+    ));
+}
+
+#[test]
+fn deleting_a_child_keeps_moves_or_deletes_their_sketches() {
+    let (_d, s) = super::temp_store();
+    let a = s.add_child("A").unwrap();
+    let b = s.add_child("B").unwrap();
+    let c = s.add_child("C").unwrap();
+    for i in 0..3 {
+        s.insert_sketch(&super::new_sketch(i, Some(a.id))).unwrap();
+        s.insert_sketch(&super::new_sketch(10 + i, Some(b.id)))
+            .unwrap();
+        s.insert_sketch(&super::new_sketch(20 + i, Some(c.id)))
+            .unwrap();
+    }
+    assert_eq!(s.get_child(a.id).unwrap().sketch_count, 3);
+
+    s.delete_child(a.id, OrphanPolicy::Keep).unwrap();
+    assert_eq!(s.count_sketches(ChildFilter::Nobody).unwrap(), 3);
+
+    assert!(matches!(
+        s.delete_child(b.id, OrphanPolicy::MoveTo(b.id)),
+        Err(Error::Invalid { .. })
+    ));
+    s.delete_child(b.id, OrphanPolicy::MoveTo(c.id)).unwrap();
+    assert_eq!(s.count_sketches(ChildFilter::Child(c.id)).unwrap(), 6);
+
+    s.delete_child(c.id, OrphanPolicy::Delete).unwrap();
+    assert_eq!(s.count_sketches(ChildFilter::Everyone).unwrap(), 3);
+    let images: i64 = s
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM sketch_images", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(images, 9, "deleted sketches took their images with them");
+    assert!(s.list_children().unwrap().is_empty());
+}

@@ -1,0 +1,132 @@
+//! Migrations: from empty, from each earlier version, and refusal of newer databases.
+
+use skaitch_store::migrate::{apply_up_to, latest_version, MIGRATIONS};
+use skaitch_store::{Error, Store};
+
+fn tables(path: &std::path::Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut st = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn empty_database_gets_every_table_and_the_latest_version() {
+    let (dir, store) = super::temp_store();
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+    assert_eq!(latest_version(), MIGRATIONS.len() as i64);
+    let t = tables(&dir.path().join("t.db"));
+    for want in [
+        "children",
+        "drafts",
+        "generation_outputs",
+        "generations",
+        "output_images",
+        "settings",
+        "sketch_images",
+        "sketches",
+    ] {
+        assert!(t.iter().any(|n| n == want), "missing table {want}: {t:?}");
+    }
+    let mode: String = rusqlite::Connection::open(dir.path().join("t.db"))
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn each_earlier_version_upgrades_and_keeps_its_rows() {
+    for from in 0..latest_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut c = rusqlite::Connection::open(&path).unwrap();
+            apply_up_to(&mut c, &path, from).unwrap();
+            if from >= 1 {
+                c.execute(
+                    "INSERT INTO children (name, created_at) VALUES ('Mia', 1)",
+                    [],
+                )
+                .unwrap();
+            }
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            latest_version(),
+            "from {from}"
+        );
+        let kids = store.list_children().unwrap();
+        if from >= 1 {
+            assert_eq!(kids.len(), 1, "from {from}: the child survived");
+            assert_eq!(kids[0].name, "Mia");
+            assert!(kids[0].color.starts_with('#'), "0002 added a colour");
+        } else {
+            assert!(kids.is_empty());
+        }
+    }
+}
+
+#[test]
+fn newer_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    match &err {
+        Error::NewerSchema {
+            found, supported, ..
+        } => {
+            assert_eq!(*found, 99);
+            assert_eq!(*supported, latest_version());
+        }
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("newer version of Skaitch"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before, "file changed");
+    assert!(
+        !dir.path().join("newer.db-wal").exists(),
+        "no WAL was created"
+    );
+}
+
+#[test]
+fn a_failing_migration_leaves_the_database_at_its_old_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("half.db");
+    let mut c = rusqlite::Connection::open(&path).unwrap();
+    apply_up_to(&mut c, &path, 1).unwrap();
+    // Make 0002 fail: its ALTER TABLE adds a column that now already exists.
+    c.execute_batch("ALTER TABLE children ADD COLUMN color TEXT")
+        .unwrap();
+    drop(c);
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Migration {
+                name: "0002_active_child.sql",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 1, "the failed migration was rolled back");
+}

@@ -1,0 +1,49 @@
+//! Dev-only helpers shared by Skaitch's tests and benchmarks.
+//!
+//! # Layout
+//! - [`images`]: encoded test images (PNG, JPEG, with EXIF orientation) made in memory
+//! - [`DataDir`]: a temporary data folder, removed when dropped
+
+pub mod images;
+
+use std::path::{Path, PathBuf};
+
+/// A temporary data folder for one test; removed when dropped.
+pub struct DataDir {
+    dir: tempfile::TempDir,
+}
+
+impl DataDir {
+    /// Creates an empty temporary data folder.
+    pub fn new() -> DataDir {
+        DataDir {
+            dir: tempfile::Builder::new()
+                .prefix("skaitch-test-")
+                .tempdir()
+                .expect("create a temporary folder"),
+        }
+    }
+
+    /// The folder's path.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A path inside the folder.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `bytes` to a file named `name` inside the folder and returns its path.
+    pub fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.join(name);
+        std::fs::write(&p, bytes).expect("write a test file");
+        p
+    }
+}
+
+impl Default for DataDir {
+    fn default() -> Self {
+        DataDir::new()
+    }
+}

@@ -1,0 +1,104 @@
+"""Fixtures for the end-to-end tests: tauri-driver on a free port, the real app, a temp data folder."""
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class App:
+    """Starts the app through tauri-driver; `restart()` quits the window and opens it again."""
+
+    def __init__(self, data_dir: str, out_dir: str):
+        self.data_dir = data_dir
+        self.out_dir = out_dir
+        self.port = free_port()
+        env = dict(os.environ, SKAITCH_DATA_DIR=data_dir)
+        self.log = open(os.path.join(out_dir, "tauri-driver.log"), "ab")
+        self.driver_proc = subprocess.Popen(
+            [os.environ["TAURI_DRIVER"], "--port", str(self.port), "--native-port", str(free_port())],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=1)
+                break
+            except Exception:
+                if time.time() > deadline or self.driver_proc.poll() is not None:
+                    raise RuntimeError("tauri-driver did not start; see tauri-driver.log")
+                time.sleep(0.2)
+        self.d = None
+        self.start()
+
+    def start(self):
+        opts = ArgOptions()
+        opts.set_capability("browserName", "wry")
+        opts.set_capability("tauri:options", {"application": os.environ["SKAITCH_APP_BIN"]})
+        self.d = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=opts)
+        self.d.set_window_size(1280, 800)
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=tab-draw]"))
+
+    def restart(self):
+        self.d.quit()
+        time.sleep(0.5)
+        self.start()
+
+    def wait(self, cond, timeout=15):
+        return WebDriverWait(self.d, timeout).until(cond)
+
+    def css(self, selector):
+        return self.d.find_element(By.CSS_SELECTOR, selector)
+
+    def all(self, selector):
+        return self.d.find_elements(By.CSS_SELECTOR, selector)
+
+    def screenshot(self, name):
+        path = os.path.join(self.out_dir, name)
+        self.d.save_screenshot(path)
+        return path
+
+    def close(self):
+        try:
+            if self.d:
+                self.d.quit()
+        finally:
+            self.driver_proc.terminate()
+            self.driver_proc.wait(10)
+            self.log.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    out = os.path.abspath("test-output")
+    os.makedirs(out, exist_ok=True)
+    a = App(str(tmp_path_factory.mktemp("data")), out)
+    yield a
+    a.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On failure, keep a screenshot and the page's text in test-output/ to see what the user saw."""
+    outcome = yield
+    report = outcome.get_result()
+    app = item.funcargs.get("app")
+    if report.when == "call" and report.failed and app is not None and app.d is not None:
+        try:
+            app.screenshot(f"FAILED-{item.name}.png")
+            with open(os.path.join(app.out_dir, f"FAILED-{item.name}.txt"), "w") as f:
+                f.write(app.d.find_element(By.TAG_NAME, "body").text)
+        except Exception as e:  # the window may be gone; the failure itself is what matters
+            print(f"no failure screenshot: {e}")

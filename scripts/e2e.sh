@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the WebDriver end-to-end tests against the real app window under Xvfb, inside a
+# private D-Bus session, with a temporary HOME. Screenshots land in test-output/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${SKAITCH_APP_BIN:?path of the built app}" "${TAURI_DRIVER:?path of tauri-driver}" "${PYTEST:?path of pytest}"
+export SKAITCH_APP_BIN TAURI_DRIVER
+mkdir -p test-output
+work=$(mktemp -d /tmp/skaitch-e2e.XXXXXX)
+display=""
+for n in $(seq 90 130); do
+  if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi
+done
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb=$!
+cleanup() { kill "$xvfb" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+export DISPLAY="$display" HOME="$work/home" XDG_RUNTIME_DIR="$work/run"
+mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+dbus-run-session -- "$PYTEST" -q -p no:cacheprovider e2e "$@"

@@ -1,0 +1,6 @@
+//! Tauri commands: each takes its arguments, calls one `App` method, maps the error.
+
+pub mod children;
+pub mod drafts;
+pub mod info;
+pub mod sketches;

@@ -1,0 +1,42 @@
+//! The Tauri shell: wiring only. Opens the core `App`, registers the commands and the
+//! `skaitch://` image protocol, and starts the window.
+
+mod commands;
+mod protocol;
+mod state;
+
+pub use state::Shell;
+
+/// Builds and runs the app until its last window closes.
+pub fn run() {
+    let shell = Shell::open();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(shell)
+        .register_asynchronous_uri_scheme_protocol("skaitch", protocol::handle)
+        .invoke_handler(tauri::generate_handler![
+            commands::info::app_info,
+            commands::sketches::list_sketches,
+            commands::sketches::get_sketch,
+            commands::sketches::rename_sketch,
+            commands::sketches::assign_sketch,
+            commands::sketches::delete_sketch,
+            commands::sketches::import_files,
+            commands::sketches::import_bytes,
+            commands::sketches::save_drawing,
+            commands::drafts::load_draft,
+            commands::drafts::save_draft,
+            commands::drafts::discard_draft,
+            commands::children::list_children,
+            commands::children::add_child,
+            commands::children::rename_child,
+            commands::children::delete_child,
+            commands::children::active_child,
+            commands::children::set_active_child,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("skaitch: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}

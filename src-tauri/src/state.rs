@@ -1,0 +1,48 @@
+//! The shell's managed state: the core `App`, or why it could not open.
+
+use skaitch_core::{App, ErrorKind, UiError};
+use std::sync::Arc;
+
+/// Shared by every command. If the data folder could not be opened (say, a database from a
+/// newer version), every command answers with that error so the UI can explain it.
+pub struct Shell {
+    app: Result<Arc<App>, UiError>,
+}
+
+impl Shell {
+    /// Opens the data folder chosen by `SKAITCH_DATA_DIR` or the platform default.
+    pub fn open() -> Shell {
+        let app = App::open_default(None).map(Arc::new).map_err(|e| {
+            eprintln!("skaitch: open data folder: {e}");
+            UiError::from(e)
+        });
+        Shell { app }
+    }
+
+    /// The core app, or the error that kept it from opening.
+    pub fn app(&self) -> Result<Arc<App>, UiError> {
+        self.app.clone()
+    }
+}
+
+/// Runs a blocking core call off the async runtime's threads and maps its error for the UI
+/// (logging the full error once, here at the boundary).
+pub async fn blocking<T, F>(shell: &Shell, f: F) -> Result<T, UiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&App) -> skaitch_core::Result<T> + Send + 'static,
+{
+    let app = shell.app()?;
+    let joined = tauri::async_runtime::spawn_blocking(move || f(&app)).await;
+    match joined {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            eprintln!("skaitch: {e}");
+            Err(e.into())
+        }
+        Err(e) => Err(UiError {
+            kind: ErrorKind::Internal,
+            message: format!("background task failed: {e}"),
+        }),
+    }
+}

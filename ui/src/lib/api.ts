@@ -1,0 +1,72 @@
+/** The only place that calls Tauri's `invoke`: one typed function per command. */
+import { invoke } from "@tauri-apps/api/core";
+import type { Child } from "../bindings/Child";
+import type { ImportedFile } from "../bindings/ImportedFile";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { ImageKind } from "../bindings/ImageKind";
+import type { OrphanPolicy } from "../bindings/OrphanPolicy";
+import type { Sketch } from "../bindings/Sketch";
+import type { SketchQuery } from "../bindings/SketchQuery";
+import type { UiError } from "../bindings/UiError";
+
+export type { Child, ImportedFile, ImportReport, ImageKind, OrphanPolicy, Sketch, SketchQuery, UiError };
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  schemaVersion: number;
+}
+
+/** Whether a thrown value is the `{kind, message}` error every command rejects with. */
+export function isUiError(e: unknown): e is UiError {
+  return typeof e === "object" && e !== null && "kind" in e && "message" in e;
+}
+
+/** A message fit for the user, whatever was thrown. */
+export function errorMessage(e: unknown): string {
+  if (isUiError(e)) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Header values must be ASCII: titles and names travel percent-encoded. */
+function uploadHeaders(text: string, childId: number | null, key: "x-title" | "x-name"): Record<string, string> {
+  return { [key]: encodeURIComponent(text), "x-child-id": childId === null ? "" : String(childId) };
+}
+
+export const api = {
+  appInfo: () => invoke<AppInfo>("app_info"),
+
+  listSketches: (query: SketchQuery) => invoke<Sketch[]>("list_sketches", { query }),
+  getSketch: (id: number) => invoke<Sketch>("get_sketch", { id }),
+  renameSketch: (id: number, title: string) => invoke<Sketch>("rename_sketch", { id, title }),
+  assignSketch: (id: number, childId: number | null) => invoke<Sketch>("assign_sketch", { id, childId }),
+  deleteSketch: (id: number) => invoke<void>("delete_sketch", { id }),
+  importFiles: (paths: string[], childId: number | null) =>
+    invoke<ImportReport>("import_files", { paths, childId }),
+  importBytes: (bytes: Uint8Array, name: string, childId: number | null) =>
+    invoke<ImportedFile>("import_bytes", bytes, { headers: uploadHeaders(name, childId, "x-name") }),
+  saveDrawing: (png: Uint8Array, title: string, childId: number | null) =>
+    invoke<Sketch>("save_drawing", png, { headers: uploadHeaders(title, childId, "x-title") }),
+
+  loadDraft: () => invoke<string | null>("load_draft"),
+  saveDraft: (document: string) => invoke<void>("save_draft", { document }),
+  discardDraft: () => invoke<void>("discard_draft"),
+
+  listChildren: () => invoke<Child[]>("list_children"),
+  addChild: (name: string) => invoke<Child>("add_child", { name }),
+  renameChild: (id: number, name: string) => invoke<Child>("rename_child", { id, name }),
+  deleteChild: (id: number, policy: OrphanPolicy) => invoke<void>("delete_child", { id, policy }),
+  activeChild: () => invoke<number | null>("active_child"),
+  setActiveChild: (id: number | null) => invoke<void>("set_active_child", { id }),
+};
+
+/**
+ * The URL of a stored image, served by the app's `skaitch://` protocol. The sketch's hash is
+ * part of the URL, so the webview may cache it for good.
+ */
+export function imageUrl(sketch: Pick<Sketch, "id" | "sha256">, kind: ImageKind): string {
+  const path = `sketch/${sketch.id}/${kind}?v=${sketch.sha256.slice(0, 16)}`;
+  const windowsLike = /Windows|Android/i.test(navigator.userAgent);
+  return windowsLike ? `http://skaitch.localhost/${path}` : `skaitch://localhost/${path}`;
+}

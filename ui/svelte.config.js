@@ -1,0 +1,3 @@
+/** Svelte compiler options (runes mode everywhere). */
+import { vitePreprocess } from "@sveltejs/vite-plugin-svelte";
+export default { preprocess: vitePreprocess(), compilerOptions: { runes: true } };
