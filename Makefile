@@ -23,7 +23,7 @@ build-app: ui
 
 test: lint test-rust test-ui e2e
 
-lint:
+lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	npm --prefix ui run check
