@@ -1,6 +1,6 @@
 # Skaitch: run, test, lint, bindings, bench. README's two commands (./dev.sh run|test) call these.
 SHELL := /bin/bash
-TOOLS ?= $(HOME)/.cache/skaitch-tools
+TOOLS ?= $(or $(SKAITCH_TOOLS_DIR),$(HOME)/.cache/skaitch-tools)
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_FEATURES := --features tauri/custom-protocol
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
@@ -50,3 +50,8 @@ e2e: build-app
 
 bench:
 	cargo run --release -p skaitch-bench
+
+## Cold start to first paint of the real window under Xvfb (SEED_DB=path uses a seeded database).
+bench-startup: build-app
+	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
+	  PYTEST=$(TOOLS)/venv/bin/python scripts/e2e.sh --bench bench/startup.py

@@ -37,7 +37,9 @@ if ! node_ok; then
 fi
 
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  npm --prefix ui ci --no-fund --no-audit --loglevel=error
+  # `npm ci` refuses this lock file: the registry mirror lacks some optional platform builds
+  # of @tauri-apps/cli, so npm left them out of the lock. `npm install` honours the lock.
+  npm --prefix ui install --no-fund --no-audit --loglevel=error
 fi
 
 if [ "$mode" = test ]; then
