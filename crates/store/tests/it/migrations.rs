@@ -130,3 +130,14 @@ fn a_failing_migration_leaves_the_database_at_its_old_version() {
         .unwrap();
     assert_eq!(v, 1, "the failed migration was rolled back");
 }
+
+#[test]
+fn bundled_sqlite_has_the_wal_reset_fix() {
+    // SQLite before 3.51.3 can corrupt a database when the WAL is reset while another
+    // connection writes (the case a replicator checkpointing beside the app hits).
+    assert!(
+        rusqlite::version_number() >= 3_051_003,
+        "bundled SQLite {} is too old",
+        rusqlite::version()
+    );
+}
