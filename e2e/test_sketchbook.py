@@ -4,36 +4,8 @@ import base64
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
+from helpers import INK_PIXELS, card_titles, draw_stroke, texts
 from pngs import png
-
-INK_PIXELS = """
-const c = document.querySelector('[data-testid=canvas]');
-const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-let ink = 0;
-for (let i = 0; i < d.length; i += 4) {
-  if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) ink++;
-}
-return ink;
-"""
-
-
-def draw_stroke(app, dx=0):
-    canvas = app.css("[data-testid=canvas]")
-    (ActionChains(app.d)
-        .move_to_element_with_offset(canvas, -150 + dx, -60)
-        .click_and_hold()
-        .move_by_offset(60, 20).move_by_offset(60, 25).move_by_offset(60, -10)
-        .release()
-        .perform())
-
-
-def texts(app, selector):
-    # textContent: WebKitWebDriver's element text sometimes leaves out text that is on screen.
-    return [e.get_attribute("textContent") for e in app.all(selector)]
-
-
-def card_titles(app):
-    return texts(app, "[data-testid=sketch-card-title]")
 
 
 def test_draw_a_stroke_save_it_and_see_its_thumbnail(app):
