@@ -46,7 +46,7 @@ test-ui:
 
 e2e: build-app
 	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
-	  PYTEST=$(TOOLS)/venv/bin/pytest scripts/e2e.sh
+	  scripts/xvfb-session.sh $(TOOLS)/venv/bin/pytest -q -p no:cacheprovider e2e
 
 bench:
 	cargo run --release -p skaitch-bench
@@ -54,4 +54,4 @@ bench:
 ## Cold start to first paint of the real window under Xvfb (SEED_DB=path uses a seeded database).
 bench-startup: build-app
 	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
-	  PYTEST=$(TOOLS)/venv/bin/python scripts/e2e.sh --bench bench/startup.py
+	  scripts/xvfb-session.sh $(TOOLS)/venv/bin/python bench/startup.py

@@ -25,12 +25,12 @@ for _ in range(RUNS):
     t0 = time.perf_counter()
     app.start()
     app.wait(lambda d: d.execute_script(
-        "const c = document.querySelector('[data-testid=canvas]'); return c && c.width > 0;"), 30)
+        "const c = document.querySelector('[data-testid=canvas]'); return c && c.width > 0;"), 30, 0.005)
     t1 = time.perf_counter()
     app.d.find_element(By.CSS_SELECTOR, "[data-testid=tab-sketchbook]").click()
     app.wait(lambda d: d.execute_script(
         "const i = document.querySelector('[data-testid=sketch-card] img');"
-        "return !!(i && i.complete && i.naturalWidth);") or not os.environ.get("SEED_DB"), 30)
+        "return !!(i && i.complete && i.naturalWidth);") or not os.environ.get("SEED_DB"), 30, 0.005)
     t2 = time.perf_counter()
     times.append((t1 - t0, t2 - t1))
     app.d.quit()

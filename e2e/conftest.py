@@ -56,8 +56,8 @@ class App:
         time.sleep(0.5)
         self.start()
 
-    def wait(self, cond, timeout=15):
-        return WebDriverWait(self.d, timeout).until(cond)
+    def wait(self, cond, timeout=15, poll=0.1):
+        return WebDriverWait(self.d, timeout, poll_frequency=poll).until(cond)
 
     def css(self, selector):
         return self.d.find_element(By.CSS_SELECTOR, selector)

@@ -16,8 +16,10 @@ const READERS: usize = 4;
 /// run beside it.
 pub struct Store {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    // Fields drop in order: the readers close first so that the writer is the last connection,
+    // which checkpoints the WAL into the database file and removes it on a clean exit.
     readers: Vec<Mutex<Connection>>,
+    writer: Mutex<Connection>,
     next_reader: AtomicUsize,
 }
 

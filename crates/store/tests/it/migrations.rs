@@ -141,3 +141,20 @@ fn bundled_sqlite_has_the_wal_reset_fix() {
         rusqlite::version()
     );
 }
+
+#[test]
+fn closing_the_store_folds_the_wal_into_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let store = Store::open(&path).unwrap();
+    store.add_child("Ada").unwrap();
+    store.list_children().unwrap();
+    drop(store);
+    assert!(
+        !dir.path().join("c.db-wal").exists(),
+        "a clean close leaves no WAL behind, so copying skaitch.db alone is a full copy"
+    );
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let n: i64 = c.query_row("SELECT count(*) FROM children", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+}

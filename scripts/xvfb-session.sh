@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs the WebDriver end-to-end tests against the real app window under Xvfb, inside a
-# private D-Bus session, with a temporary HOME. Screenshots land in test-output/.
+# Runs a command (the WebDriver end-to-end tests, the startup benchmark) against the real app
+# window: a private Xvfb display, a private D-Bus session, a temporary HOME. Screenshots and
+# logs land in test-output/.
+# Usage: SKAITCH_APP_BIN=... TAURI_DRIVER=... scripts/xvfb-session.sh COMMAND [ARGS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${SKAITCH_APP_BIN:?path of the built app}" "${TAURI_DRIVER:?path of tauri-driver}" "${PYTEST:?path of pytest}"
+: "${SKAITCH_APP_BIN:?path of the built app}" "${TAURI_DRIVER:?path of tauri-driver}"
 export SKAITCH_APP_BIN TAURI_DRIVER
 mkdir -p test-output
 work=$(mktemp -d /tmp/skaitch-e2e.XXXXXX)
@@ -18,4 +20,4 @@ trap cleanup EXIT
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
 export DISPLAY="$display" HOME="$work/home" XDG_RUNTIME_DIR="$work/run"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-dbus-run-session -- "$PYTEST" -q -p no:cacheprovider e2e "$@"
+dbus-run-session -- "$@"
