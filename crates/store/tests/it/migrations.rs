@@ -155,6 +155,8 @@ fn closing_the_store_folds_the_wal_into_the_database_file() {
         "a clean close leaves no WAL behind, so copying skaitch.db alone is a full copy"
     );
     let c = rusqlite::Connection::open(&path).unwrap();
-    let n: i64 = c.query_row("SELECT count(*) FROM children", [], |r| r.get(0)).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM children", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 1);
 }
