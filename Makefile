@@ -38,8 +38,9 @@ fmt:
 bindings:
 	cargo test -q -p skaitch-store -p skaitch-core --lib export_bindings
 
+## Rust tests run in a private D-Bus session with an unlocked gnome-keyring (the real Secret Service).
 test-rust:
-	cargo test --workspace
+	scripts/with-keyring.sh cargo test --workspace
 
 test-ui:
 	npm --prefix ui test

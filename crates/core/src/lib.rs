@@ -5,6 +5,7 @@
 //! - [`import`]: checking and normalising image files before they are stored
 //! - [`paths`]: where the family's data lives (`SKAITCH_DATA_DIR` overrides it)
 //! - [`secret`]: the [`Secret`] type for tokens and keys, which can never be printed or serialised
+//! - [`keychain`]: the OS keychain that holds those secrets ([`keychain::SecretStore`])
 //! - [`error`]: the crate's error, and the `{kind, message}` shape the UI receives
 //!
 //! Methods block on SQLite and image work: async callers wrap them in `spawn_blocking`.
@@ -12,6 +13,7 @@
 mod app;
 pub mod error;
 pub mod import;
+pub mod keychain;
 pub mod paths;
 mod profiles;
 pub mod secret;

@@ -3,8 +3,11 @@
 //! # Layout
 //! - [`images`]: encoded test images (PNG, JPEG, with EXIF orientation) made in memory
 //! - [`DataDir`]: a temporary data folder, removed when dropped
+//! - [`replicate_server`]: a local Replicate API on `127.0.0.1:0` with scripted models, injected
+//!   faults and a log of every request
 
 pub mod images;
+pub mod replicate_server;
 
 use std::path::{Path, PathBuf};
 

@@ -3,4 +3,5 @@
 mod import_image;
 mod import_refusals;
 mod import_support;
+mod keychain;
 mod sketchbook;
