@@ -56,6 +56,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ChildrenCommand,
     },
+    /// The Replicate API token, kept in the OS keychain.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Developer tools.
     Dev {
         #[command(subcommand)]
@@ -84,6 +89,20 @@ pub enum ChildrenCommand {
         #[arg(long)]
         to: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Read a token from standard input, check it with Replicate, and store it.
+    Set,
+    /// Say where the token comes from and which account it belongs to.
+    Status {
+        /// Do not ask Replicate which account it is.
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Remove the stored token.
+    Clear,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 
 mod args;
 mod run;
+mod token;
 
 use clap::Parser;
 

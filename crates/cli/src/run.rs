@@ -1,12 +1,13 @@
 //! Carrying out a parsed command against the core `App`.
 
 use crate::args::{ChildrenCommand, Cli, Command, DevCommand, Orphans, Rendition};
+use crate::token;
 use skaitch_core::store::{ChildFilter, ImageKind, OrphanPolicy, SketchQuery};
 use skaitch_core::{App, Result};
 
 /// Runs one command; the `Ok` value is the exit code (1 when part of a batch failed).
 pub fn run(cli: Cli) -> Result<i32> {
-    let app = App::open_default(cli.data_dir.as_deref())?;
+    let app = App::open_default(cli.data_dir.as_deref())?.with_env_token(true);
     match cli.command {
         Command::Import {
             files,
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Children { command } => children(&app, command),
+        Command::Token { command } => token::run(&app, command),
         Command::Dev {
             command: DevCommand::Seed { sketches, children },
         } => {

@@ -1,6 +1,7 @@
 //! The `App`: the one object the desktop shell and the CLI talk to.
 
 use crate::import::Limits;
+use crate::keychain::{Keychain, SecretStore};
 use crate::{paths, Result};
 use skaitch_store::Store;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,17 @@ pub struct App {
     pub(crate) store: Arc<Store>,
     pub(crate) data_dir: PathBuf,
     pub(crate) limits: Limits,
+    pub(crate) secrets: Arc<dyn SecretStore>,
+    /// Whether `REPLICATE_API_TOKEN` may stand in for the stored token (the CLI allows it).
+    pub(crate) env_token: bool,
+    /// Replicate's API base: `SKAITCH_REPLICATE_URL`, or the real API.
+    pub(crate) replicate_url: String,
+}
+
+impl std::fmt::Debug for dyn SecretStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretStore")
+    }
 }
 
 impl App {
@@ -28,6 +40,12 @@ impl App {
             store,
             data_dir: data_dir.to_owned(),
             limits: Limits::default(),
+            secrets: Arc::new(Keychain::new()),
+            env_token: false,
+            replicate_url: std::env::var("SKAITCH_REPLICATE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| skaitch_replicate::DEFAULT_BASE_URL.to_owned()),
         })
     }
 
@@ -49,6 +67,24 @@ impl App {
     /// The store as a shared handle, for background tasks.
     pub fn shared_store(&self) -> Arc<Store> {
         self.store.clone()
+    }
+
+    /// Keeps secrets in `store` instead of the OS keychain (tests, or a keychain-less system).
+    pub fn with_secrets(mut self, store: Arc<dyn SecretStore>) -> App {
+        self.secrets = store;
+        self
+    }
+
+    /// Lets `REPLICATE_API_TOKEN` stand in for the stored token, as Replicate's own clients do.
+    pub fn with_env_token(mut self, allow: bool) -> App {
+        self.env_token = allow;
+        self
+    }
+
+    /// Talks to Replicate at `url` (tests point it at the local Replicate server).
+    pub fn with_replicate_url(mut self, url: &str) -> App {
+        self.replicate_url = url.to_owned();
+        self
     }
 
     /// Replaces the image limits (tests use small ones).

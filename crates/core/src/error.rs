@@ -28,6 +28,12 @@ pub enum Error {
     UnknownChild(String),
     #[error("invalid draft: {0}")]
     InvalidDraft(String),
+    #[error("no Replicate API token: paste one in Settings (or run `skaitch token set`)")]
+    MissingToken,
+    #[error(transparent)]
+    Keychain(#[from] crate::keychain::KeychainError),
+    #[error(transparent)]
+    Replicate(#[from] skaitch_replicate::Error),
 }
 
 /// The core's result type.
@@ -45,6 +51,7 @@ pub enum ErrorKind {
     RateLimited,
     Keychain,
     Storage,
+    OutOfCredit,
     Internal,
 }
 
@@ -61,7 +68,25 @@ impl Error {
                 ErrorKind::Storage
             }
             Error::Store(_) => ErrorKind::Storage,
+            Error::MissingToken => ErrorKind::MissingToken,
+            Error::Keychain(_) => ErrorKind::Keychain,
+            Error::Replicate(e) => replicate_kind(e),
         }
+    }
+}
+
+fn replicate_kind(e: &skaitch_replicate::Error) -> ErrorKind {
+    use skaitch_replicate::Error as R;
+    match e {
+        R::Unauthorized { .. } => ErrorKind::Unauthorized,
+        R::PaymentRequired { .. } => ErrorKind::OutOfCredit,
+        R::RateLimited { .. } => ErrorKind::RateLimited,
+        R::InvalidInput { .. } | R::UnsafeInput { .. } => ErrorKind::Invalid,
+        R::NotFound { .. } => ErrorKind::NotFound,
+        R::Network { .. } | R::Timeout { .. } | R::UnknownOutcome { .. } | R::Server { .. } => {
+            ErrorKind::Network
+        }
+        _ => ErrorKind::Internal,
     }
 }
 

@@ -31,9 +31,13 @@ pub struct Keychain {
 }
 
 impl Keychain {
-    /// The keychain under this build's service name (`app.skaitch.desktop[.dev]`).
+    /// The keychain under this build's service name (`app.skaitch.desktop[.dev]`), or under
+    /// `SKAITCH_KEYCHAIN_SERVICE` when set (tests, so they never touch a real token).
     pub fn new() -> Keychain {
-        Keychain::with_service(paths::app_id())
+        match std::env::var("SKAITCH_KEYCHAIN_SERVICE") {
+            Ok(s) if !s.is_empty() => Keychain::with_service(&s),
+            _ => Keychain::with_service(paths::app_id()),
+        }
     }
 
     /// The keychain under another service name (tests use their own).

@@ -6,6 +6,7 @@
 //! - [`paths`]: where the family's data lives (`SKAITCH_DATA_DIR` overrides it)
 //! - [`secret`]: the [`Secret`] type for tokens and keys, which can never be printed or serialised
 //! - [`keychain`]: the OS keychain that holds those secrets ([`keychain::SecretStore`])
+//! - `token.rs`: the Replicate API token: check it, store it, replace it, remove it
 //! - [`error`]: the crate's error, and the `{kind, message}` shape the UI receives
 //!
 //! Methods block on SQLite and image work: async callers wrap them in `spawn_blocking`.
@@ -19,9 +20,11 @@ mod profiles;
 pub mod secret;
 pub mod seed;
 mod sketchbook;
+mod token;
 
 pub use app::App;
 pub use error::{Error, ErrorKind, Result, UiError};
 pub use secret::Secret;
 pub use skaitch_store as store;
 pub use sketchbook::{ImportFailure, ImportReport, ImportedFile};
+pub use token::{TokenSource, TokenStatus, TOKEN_KEY};

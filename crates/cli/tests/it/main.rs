@@ -1,5 +1,7 @@
 //! The `skaitch` binary, run as a user would, against temporary data folders.
 
+mod token;
+
 use serde_json::Value;
 use skaitch_testkit::{images, DataDir};
 use std::process::{Command, Output};
@@ -12,7 +14,7 @@ fn skaitch(data: &DataDir, args: &[&str]) -> Output {
         .expect("run skaitch")
 }
 
-fn stdout(o: &Output) -> String {
+pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 

@@ -5,3 +5,4 @@ mod import_refusals;
 mod import_support;
 mod keychain;
 mod sketchbook;
+mod token;
