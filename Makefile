@@ -47,6 +47,8 @@ test-ui:
 	npm --prefix ui test
 
 e2e: build-app
+	cargo build -p skaitch-testkit --bin replicate-test-server
+	SKAITCH_REPLICATE_SERVER_BIN=$(abspath $(TARGET_DIR))/debug/replicate-test-server \
 	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
 	  scripts/xvfb-session.sh $(TOOLS)/venv/bin/pytest -q -p no:cacheprovider e2e
 

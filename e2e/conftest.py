@@ -21,11 +21,11 @@ def free_port() -> int:
 class App:
     """Starts the app through tauri-driver; `restart()` quits the window and opens it again."""
 
-    def __init__(self, data_dir: str, out_dir: str):
+    def __init__(self, data_dir: str, out_dir: str, extra_env=None):
         self.data_dir = data_dir
         self.out_dir = out_dir
         self.port = free_port()
-        env = dict(os.environ, SKAITCH_DATA_DIR=data_dir)
+        env = dict(os.environ, SKAITCH_DATA_DIR=data_dir, **(extra_env or {}))
         self.log = open(os.path.join(out_dir, "tauri-driver.log"), "ab")
         self.driver_proc = subprocess.Popen(
             [os.environ["TAURI_DRIVER"], "--port", str(self.port), "--native-port", str(free_port())],
@@ -80,11 +80,37 @@ class App:
             self.log.close()
 
 
+class Replicate:
+    """The local Replicate server (crates/testkit) as a process: `url` and the `token` it accepts."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([os.environ["SKAITCH_REPLICATE_SERVER_BIN"]],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().split()[1]
+        self.token = self.proc.stdout.readline().split()[1]
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(10)
+
+
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def replicate():
+    r = Replicate()
+    yield r
+    r.close()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, replicate, request):
     out = os.path.abspath("test-output")
     os.makedirs(out, exist_ok=True)
-    a = App(str(tmp_path_factory.mktemp("data")), out)
+    env = {
+        "SKAITCH_REPLICATE_URL": replicate.url,
+        # A keychain entry of the test's own, in the session's private gnome-keyring.
+        "SKAITCH_KEYCHAIN_SERVICE": f"app.skaitch.e2e.{request.module.__name__}.{os.getpid()}",
+    }
+    a = App(str(tmp_path_factory.mktemp("data")), out, env)
     yield a
     a.close()
 

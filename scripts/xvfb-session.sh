@@ -20,4 +20,9 @@ trap cleanup EXIT
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
 export DISPLAY="$display" HOME="$work/home" XDG_RUNTIME_DIR="$work/run"
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-dbus-run-session -- "$@"
+# The app keeps tokens in the Secret Service: a fresh gnome-keyring, unlocked, in this session.
+export XDG_DATA_HOME="$work/data"
+mkdir -p "$XDG_DATA_HOME"
+dbus-run-session -- sh -c '
+  printf %s skaitch-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec "$@"' sh "$@"

@@ -20,6 +20,9 @@ fn main() {
         "delete_child",
         "active_child",
         "set_active_child",
+        "token_status",
+        "set_token",
+        "clear_token",
     ];
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -33,6 +33,9 @@ pub fn run() {
             commands::children::delete_child,
             commands::children::active_child,
             commands::children::set_active_child,
+            commands::token::token_status,
+            commands::token::set_token,
+            commands::token::clear_token,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

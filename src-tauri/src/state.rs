@@ -46,3 +46,16 @@ where
         }),
     }
 }
+
+/// Runs an async core call (one that talks to the network) and maps its error for the UI.
+pub async fn run_async<T, F, Fut>(shell: &Shell, f: F) -> Result<T, UiError>
+where
+    F: FnOnce(Arc<App>) -> Fut,
+    Fut: std::future::Future<Output = skaitch_core::Result<T>>,
+{
+    let app = shell.app()?;
+    f(app).await.map_err(|e| {
+        eprintln!("skaitch: {e}");
+        UiError::from(e)
+    })
+}

@@ -4,3 +4,4 @@ pub mod children;
 pub mod drafts;
 pub mod info;
 pub mod sketches;
+pub mod token;

@@ -8,7 +8,9 @@ import type { OrphanPolicy } from "../bindings/OrphanPolicy";
 import type { Sketch } from "../bindings/Sketch";
 import type { SketchQuery } from "../bindings/SketchQuery";
 import type { UiError } from "../bindings/UiError";
+import type { TokenStatus } from "../bindings/TokenStatus";
 
+export type { TokenStatus };
 export type { Child, ImportedFile, ImportReport, ImageKind, OrphanPolicy, Sketch, SketchQuery, UiError };
 
 export interface AppInfo {
@@ -59,6 +61,10 @@ export const api = {
   deleteChild: (id: number, policy: OrphanPolicy) => invoke<void>("delete_child", { id, policy }),
   activeChild: () => invoke<number | null>("active_child"),
   setActiveChild: (id: number | null) => invoke<void>("set_active_child", { id }),
+
+  tokenStatus: (online: boolean) => invoke<TokenStatus>("token_status", { online }),
+  setToken: (token: string) => invoke<TokenStatus>("set_token", { token }),
+  clearToken: () => invoke<boolean>("clear_token"),
 };
 
 /**

@@ -21,6 +21,9 @@ class AppState {
   /** Bumped whenever sketches change, so the sketchbook reloads. */
   sketchesVersion = $state(0);
   fatal = $state<string | null>(null);
+  /** The settings dialog, and why it was opened (e.g. "Replicate did not accept the token"). */
+  settingsOpen = $state(false);
+  settingsReason = $state<string | null>(null);
 
   activeChild = $derived(this.children.find((c) => c.id === this.activeChildId) ?? null);
 
@@ -42,6 +45,11 @@ class AppState {
 
   fail(e: unknown): void {
     this.notify(errorMessage(e), "error", 10000);
+  }
+
+  openSettings(reason: string | null = null): void {
+    this.settingsReason = reason;
+    this.settingsOpen = true;
   }
 
   dismiss(id: number): void {
