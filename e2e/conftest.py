@@ -90,8 +90,9 @@ class Replicate:
         self.token = self.proc.stdout.readline().split()[1]
 
     def close(self):
-        self.proc.stdin.close()
-        self.proc.wait(10)
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(10)
 
 
 @pytest.fixture(scope="module")

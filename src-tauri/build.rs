@@ -23,6 +23,13 @@ fn main() {
         "token_status",
         "set_token",
         "clear_token",
+        "model_presets",
+        "style_presets",
+        "generate",
+        "cancel_generation",
+        "generations_for_sketch",
+        "jobs",
+        "watch_generations",
     ];
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

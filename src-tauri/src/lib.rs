@@ -6,12 +6,20 @@ mod protocol;
 mod state;
 
 pub use state::Shell;
+use tauri::Manager;
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
     let shell = Shell::open();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            // The runner resumes unfinished generations now, not when the UI first asks.
+            if let Ok(core) = app.state::<Shell>().app() {
+                core.start_generator(tauri::async_runtime::handle().inner().clone());
+            }
+            Ok(())
+        })
         .manage(shell)
         .register_asynchronous_uri_scheme_protocol("skaitch", protocol::handle)
         .invoke_handler(tauri::generate_handler![
@@ -36,6 +44,13 @@ pub fn run() {
             commands::token::token_status,
             commands::token::set_token,
             commands::token::clear_token,
+            commands::generate::model_presets,
+            commands::generate::style_presets,
+            commands::generate::generate,
+            commands::generate::cancel_generation,
+            commands::generate::generations_for_sketch,
+            commands::generate::jobs,
+            commands::generate::watch_generations,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -56,6 +56,37 @@ pub enum Command {
         #[command(subcommand)]
         command: ChildrenCommand,
     },
+    /// Turn a sketch into art with Replicate.
+    Generate {
+        sketch_id: i64,
+        /// A preset (sd-img2img, controlnet-scribble, flux-kontext-pro).
+        #[arg(long)]
+        model: String,
+        /// A style (cartoon, watercolour, oil-painting, ...).
+        #[arg(long)]
+        style: String,
+        /// What the drawing shows, in your words.
+        #[arg(long)]
+        prompt: Option<String>,
+        /// How many pictures.
+        #[arg(long)]
+        outputs: Option<u32>,
+        /// A seed, to get the same picture again.
+        #[arg(long)]
+        seed: Option<u32>,
+        /// Wait for the pictures (else the generation waits in the queue for the app).
+        #[arg(long)]
+        wait: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The generations in progress and the latest finished ones.
+    Jobs {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a generation.
+    Cancel { generation_id: i64 },
     /// The Replicate API token, kept in the OS keychain.
     Token {
         #[command(subcommand)]

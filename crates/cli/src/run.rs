@@ -1,7 +1,7 @@
 //! Carrying out a parsed command against the core `App`.
 
 use crate::args::{ChildrenCommand, Cli, Command, DevCommand, Orphans, Rendition};
-use crate::token;
+use crate::{generate, token};
 use skaitch_core::store::{ChildFilter, ImageKind, OrphanPolicy, SketchQuery};
 use skaitch_core::{App, Result};
 
@@ -78,6 +78,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Command::Children { command } => children(&app, command),
         Command::Token { command } => token::run(&app, command),
+        Command::Generate { .. } | Command::Jobs { .. } | Command::Cancel { .. } => {
+            generate::run(&app, cli.command)
+        }
         Command::Dev {
             command: DevCommand::Seed { sketches, children },
         } => {

@@ -20,6 +20,8 @@ pub struct App {
     pub(crate) env_token: bool,
     /// Replicate's API base: `SKAITCH_REPLICATE_URL`, or the real API.
     pub(crate) replicate_url: String,
+    /// The generation job runner (see [`crate::generate`]).
+    pub(crate) generator: crate::generate::Generator,
 }
 
 impl std::fmt::Debug for dyn SecretStore {
@@ -46,6 +48,7 @@ impl App {
                 .ok()
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| skaitch_replicate::DEFAULT_BASE_URL.to_owned()),
+            generator: Default::default(),
         })
     }
 

@@ -34,6 +34,16 @@ pub enum Error {
     Keychain(#[from] crate::keychain::KeychainError),
     #[error(transparent)]
     Replicate(#[from] skaitch_replicate::Error),
+    #[error("unknown model {0:?}: pick a preset or give owner/name[:version]")]
+    UnknownModel(String),
+    #[error("unknown style {0:?}")]
+    UnknownStyle(String),
+    #[error("invalid {field}: {reason}")]
+    InvalidRequest { field: &'static str, reason: String },
+    #[error("model {0} has no cached input schema: load it once while online")]
+    SchemaNotLoaded(String),
+    #[error("background task failed: {0}")]
+    Background(String),
 }
 
 /// The core's result type.
@@ -52,7 +62,56 @@ pub enum ErrorKind {
     Keychain,
     Storage,
     OutOfCredit,
+    /// Replicate's safety filter held the picture back (never retried automatically).
+    Unsafe,
+    /// The model itself failed (its message is shown).
+    ModelFailed,
+    /// A run did not finish (or start) in time.
+    TimedOut,
     Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, for parsing a stored name back.
+    pub const ALL: [ErrorKind; 13] = [
+        ErrorKind::NotFound,
+        ErrorKind::Invalid,
+        ErrorKind::MissingToken,
+        ErrorKind::Unauthorized,
+        ErrorKind::Network,
+        ErrorKind::RateLimited,
+        ErrorKind::Keychain,
+        ErrorKind::Storage,
+        ErrorKind::OutOfCredit,
+        ErrorKind::Unsafe,
+        ErrorKind::ModelFailed,
+        ErrorKind::TimedOut,
+        ErrorKind::Internal,
+    ];
+
+    /// The name as serialised (`"OutOfCredit"`), as stored in `generations.error_kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NotFound => "NotFound",
+            ErrorKind::Invalid => "Invalid",
+            ErrorKind::MissingToken => "MissingToken",
+            ErrorKind::Unauthorized => "Unauthorized",
+            ErrorKind::Network => "Network",
+            ErrorKind::RateLimited => "RateLimited",
+            ErrorKind::Keychain => "Keychain",
+            ErrorKind::Storage => "Storage",
+            ErrorKind::OutOfCredit => "OutOfCredit",
+            ErrorKind::Unsafe => "Unsafe",
+            ErrorKind::ModelFailed => "ModelFailed",
+            ErrorKind::TimedOut => "TimedOut",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+
+    /// The kind named `s`, if any.
+    pub fn parse(s: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 impl Error {
@@ -71,6 +130,11 @@ impl Error {
             Error::MissingToken => ErrorKind::MissingToken,
             Error::Keychain(_) => ErrorKind::Keychain,
             Error::Replicate(e) => replicate_kind(e),
+            Error::UnknownModel(_)
+            | Error::UnknownStyle(_)
+            | Error::InvalidRequest { .. }
+            | Error::SchemaNotLoaded(_) => ErrorKind::Invalid,
+            Error::Background(_) => ErrorKind::Internal,
         }
     }
 }
@@ -86,6 +150,7 @@ fn replicate_kind(e: &skaitch_replicate::Error) -> ErrorKind {
         R::Network { .. } | R::Timeout { .. } | R::UnknownOutcome { .. } | R::Server { .. } => {
             ErrorKind::Network
         }
+        R::Deadline { .. } => ErrorKind::TimedOut,
         _ => ErrorKind::Internal,
     }
 }

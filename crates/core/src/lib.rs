@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - [`App`] (in `app.rs`, `sketchbook.rs`, `profiles.rs`): one method per user action; owns the store
+//! - [`generate`]: sketch -> art with Replicate: presets, styles, and the job runner
 //! - [`import`]: checking and normalising image files before they are stored
 //! - [`paths`]: where the family's data lives (`SKAITCH_DATA_DIR` overrides it)
 //! - [`secret`]: the [`Secret`] type for tokens and keys, which can never be printed or serialised
@@ -13,6 +14,7 @@
 
 mod app;
 pub mod error;
+pub mod generate;
 pub mod import;
 pub mod keychain;
 pub mod paths;
@@ -24,6 +26,10 @@ mod token;
 
 pub use app::App;
 pub use error::{Error, ErrorKind, Result, UiError};
+pub use generate::{
+    GenerateRequest, Generation, GenerationEvent, GenerationOutput, GenerationParams, ModelPreset,
+    ModelSchema, RunnerConfig, StylePreset,
+};
 pub use secret::Secret;
 pub use skaitch_store as store;
 pub use sketchbook::{ImportFailure, ImportReport, ImportedFile};

@@ -4,6 +4,9 @@
 //! - [`db`]: opening a database (pragmas, one writer + a few readers, `BEGIN IMMEDIATE` writes)
 //! - [`migrate`]: the ordered list of `migrations/*.sql`, versioned by `PRAGMA user_version`
 //! - [`children`], [`sketches`], [`drafts`], [`settings`]: one module per table family
+//! - [`generations`], [`generation_updates`], [`generation_outputs`], [`model_schemas`]: the
+//!   generation job runner's rows, their compare-and-set changes and timeline, the pictures,
+//!   cached model input schemas
 //! - [`model`]: the plain types read and written, shared with the UI through ts-rs
 //!
 //! Every method here blocks on SQLite: callers on an async runtime use `spawn_blocking`.
@@ -12,14 +15,22 @@ pub mod children;
 pub mod db;
 pub mod drafts;
 mod error;
+pub mod generation_outputs;
+pub mod generation_updates;
+pub mod generations;
 pub mod migrate;
 pub mod model;
+pub mod model_schemas;
 pub mod settings;
 pub mod sketches;
 
 pub use db::Store;
 pub use error::{Error, Result};
+pub use generation_outputs::{NewOutput, OutputImageKind, OutputRecord};
+pub use generation_updates::GenerationUpdate;
+pub use generations::{GenerationRecord, GenerationStatus, NewGeneration};
 pub use model::*;
+pub use model_schemas::CachedSchema;
 
 /// Milliseconds since the Unix epoch, the unit of every timestamp column.
 pub fn now_ms() -> i64 {

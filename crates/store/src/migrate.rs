@@ -14,6 +14,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_active_child.sql",
         include_str!("../../../migrations/0002_active_child.sql"),
     ),
+    (
+        "0003_generation_runner.sql",
+        include_str!("../../../migrations/0003_generation_runner.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,5 +1,5 @@
 /** The only place that calls Tauri's `invoke`: one typed function per command. */
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type { Child } from "../bindings/Child";
 import type { ImportedFile } from "../bindings/ImportedFile";
 import type { ImportReport } from "../bindings/ImportReport";
@@ -9,8 +9,13 @@ import type { Sketch } from "../bindings/Sketch";
 import type { SketchQuery } from "../bindings/SketchQuery";
 import type { UiError } from "../bindings/UiError";
 import type { TokenStatus } from "../bindings/TokenStatus";
+import type { GenerateRequest } from "../bindings/GenerateRequest";
+import type { Generation } from "../bindings/Generation";
+import type { GenerationEvent } from "../bindings/GenerationEvent";
+import type { ModelPreset } from "../bindings/ModelPreset";
+import type { StylePreset } from "../bindings/StylePreset";
 
-export type { TokenStatus };
+export type { TokenStatus, GenerateRequest, Generation, GenerationEvent, ModelPreset, StylePreset };
 export type { Child, ImportedFile, ImportReport, ImageKind, OrphanPolicy, Sketch, SketchQuery, UiError };
 
 export interface AppInfo {
@@ -65,7 +70,27 @@ export const api = {
   tokenStatus: (online: boolean) => invoke<TokenStatus>("token_status", { online }),
   setToken: (token: string) => invoke<TokenStatus>("set_token", { token }),
   clearToken: () => invoke<boolean>("clear_token"),
+
+  modelPresets: () => invoke<ModelPreset[]>("model_presets"),
+  stylePresets: () => invoke<StylePreset[]>("style_presets"),
+  generate: (request: GenerateRequest) => invoke<Generation>("generate", { request }),
+  cancelGeneration: (id: number) => invoke<Generation>("cancel_generation", { id }),
+  generationsForSketch: (sketchId: number) => invoke<Generation[]>("generations_for_sketch", { sketchId }),
+  jobs: () => invoke<Generation[]>("jobs"),
+  /** Streams every generation's progress to `onEvent` (through a Tauri channel). */
+  watchGenerations: (onEvent: (e: GenerationEvent) => void) => {
+    const channel = new Channel<GenerationEvent>();
+    channel.onmessage = onEvent;
+    return invoke<void>("watch_generations", { channel });
+  },
 };
+
+/** The URL of a generated picture (or its thumbnail), served by the `skaitch://` protocol. */
+export function outputUrl(outputId: number, kind: "image" | "thumbnail"): string {
+  const path = `output/${outputId}/${kind}`;
+  const windowsLike = /Windows|Android/i.test(navigator.userAgent);
+  return windowsLike ? `http://skaitch.localhost/${path}` : `skaitch://localhost/${path}`;
+}
 
 /**
  * The URL of a stored image, served by the app's `skaitch://` protocol. The sketch's hash is

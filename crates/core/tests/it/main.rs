@@ -1,5 +1,11 @@
 //! Integration tests for skaitch-core.
 
+mod generate;
+mod generate_failures;
+mod generate_presets;
+mod generate_resilience;
+mod generate_restart;
+mod generate_support;
 mod import_image;
 mod import_refusals;
 mod import_support;

@@ -2,6 +2,7 @@
 
 mod children;
 mod concurrency;
+mod generations;
 mod migrations;
 mod sketches;
 

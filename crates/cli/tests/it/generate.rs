@@ -1,0 +1,79 @@
+//! `skaitch generate --wait`, `jobs` and `cancel` against the local Replicate server.
+
+use crate::stdout;
+use serde_json::Value;
+use skaitch_testkit::replicate_server::{ReplicateServer, ServerConfig};
+use skaitch_testkit::{images, DataDir};
+use std::process::{Command, Output};
+
+fn skaitch(d: &DataDir, server: &ReplicateServer, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_skaitch"))
+        .args(args)
+        .env("SKAITCH_DATA_DIR", d.join("data"))
+        .env("SKAITCH_REPLICATE_URL", server.url())
+        .env("REPLICATE_API_TOKEN", server.token())
+        .env(
+            "SKAITCH_KEYCHAIN_SERVICE",
+            format!("app.skaitch.cligen.{}", std::process::id()),
+        )
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn generate_waits_for_the_pictures_and_jobs_lists_them() {
+    let server = ReplicateServer::start(ServerConfig::default());
+    let d = DataDir::new();
+    let p = d.file("rocket.png", &images::png(300, 200, 1));
+    assert!(skaitch(&d, &server, &["import", p.to_str().unwrap()])
+        .status
+        .success());
+
+    let out = skaitch(
+        &d,
+        &server,
+        &[
+            "generate",
+            "1",
+            "--model",
+            "sd-img2img",
+            "--style",
+            "cartoon",
+            "--outputs",
+            "2",
+            "--seed",
+            "42",
+            "--wait",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let g: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(g["status"], "succeeded");
+    assert_eq!(g["params"]["seed"], 42);
+    assert_eq!(g["outputs"].as_array().unwrap().len(), 2);
+    assert_eq!(server.predictions().len(), 1);
+
+    let jobs: Value =
+        serde_json::from_str(&stdout(&skaitch(&d, &server, &["jobs", "--json"]))).unwrap();
+    assert_eq!(jobs[0]["id"], g["id"]);
+
+    let bad = skaitch(
+        &d,
+        &server,
+        &[
+            "generate",
+            "1",
+            "--model",
+            "sd-img2img",
+            "--style",
+            "no-such-style",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-style"));
+}
