@@ -39,6 +39,13 @@ def test_generate_from_a_sketch_and_see_progress_then_the_picture(app, replicate
         "return !!(i && i.complete && i.naturalWidth > 0);"), 20)
     app.screenshot("generation.png")
     app.d.find_element("css selector", "body").send_keys(Keys.ESCAPE)
+    app.wait(lambda d: not app.all("[data-testid=sketch-viewer]"))
+
+    # The jobs list shows it too.
+    app.css("[data-testid=open-jobs]").click()
+    app.wait(lambda d: [e for e in app.all("[data-testid=jobs-list] [data-testid=generation]")
+                        if e.get_attribute("data-status") == "succeeded"])
+    app.d.find_element("css selector", "body").send_keys(Keys.ESCAPE)
 
 
 def test_the_picture_is_still_there_after_a_restart_without_the_network(app, replicate):
