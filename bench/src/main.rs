@@ -1,5 +1,9 @@
 //! Skaitch's benchmarks (run with `make bench`; figures go to docs/benchmarks.md):
-//! importing a 12-megapixel photo, and the first sketchbook page with 10,000 sketches.
+//! importing a 12-megapixel photo, the first sketchbook page with 10,000 sketches, and the
+//! requests and overhead of one 20-second generation. `skaitch-bench [import|generation]`
+//! runs one part.
+
+mod generation;
 
 use skaitch_core::import::{prepare, Limits};
 use skaitch_core::store::{ChildFilter, SketchQuery};
@@ -17,6 +21,16 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
+    let only = std::env::args().nth(1);
+    if only.as_deref() != Some("generation") {
+        import_and_list();
+    }
+    if only.as_deref() != Some("import") {
+        generation::run(Duration::from_secs(20));
+    }
+}
+
+fn import_and_list() {
     let photo = images::photo_jpeg(4000, 3000);
     println!("12 MP JPEG: {} bytes", photo.len());
     let limits = Limits::default();

@@ -15,9 +15,13 @@ use std::time::{Duration, UNIX_EPOCH};
 /// Runs generation `id` until it is finished (or the runtime stops), then deletes its upload.
 pub(crate) async fn run(rt: &Arc<Runner>, id: i64, mut signal: Signal) {
     if let Err(e) = drive(rt, id, &mut signal).await {
+        // A storage failure, or the runtime stopping under us (the app is quitting), leaves the
+        // row as it was: it resumes at the next start. Anything else cannot get better by
+        // itself, so the parent is told.
+        if matches!(e, Error::Background(_)) {
+            return;
+        }
         eprintln!("skaitch: generation {id}: {e}");
-        // A storage failure leaves the row as it was: it resumes at the next start. Anything
-        // else cannot get better by itself, so the parent is told.
         if !matches!(e, Error::Store(_)) {
             if let Ok(g) = rt.load(id).await {
                 let (kind, text) = explain(&e);

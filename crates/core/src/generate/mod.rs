@@ -110,7 +110,9 @@ impl Default for RunnerConfig {
             max_running: 2,
             poll_initial: Duration::from_millis(750),
             poll_factor: 1.5,
-            poll_max: Duration::from_secs(5),
+            // Official clients poll every 0.5-1 s; a 2 s cap keeps a long run to a few dozen
+            // requests while the pictures still arrive within ~2 s of the run's end.
+            poll_max: Duration::from_secs(2),
             deadline: Duration::from_secs(30 * 60),
             cancel_after: Some(Duration::from_secs(30 * 60)),
             data_url_max: 256 * 1024,
