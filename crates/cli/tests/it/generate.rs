@@ -62,6 +62,20 @@ fn generate_waits_for_the_pictures_and_jobs_lists_them() {
         serde_json::from_str(&stdout(&skaitch(&d, &server, &["jobs", "--json"]))).unwrap();
     assert_eq!(jobs[0]["id"], g["id"]);
 
+    // The token is in no log line, no output, no request body and not in the database.
+    let token = server.token();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
+    assert!(!stdout(&out).contains(&token));
+    for r in server.requests() {
+        assert!(
+            !String::from_utf8_lossy(&r.body).contains(&token),
+            "{}",
+            r.path
+        );
+    }
+    let db = std::fs::read(d.join("data").join("skaitch.db")).unwrap();
+    assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()));
+
     let bad = skaitch(
         &d,
         &server,
