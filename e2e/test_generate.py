@@ -41,6 +41,20 @@ def test_generate_from_a_sketch_and_see_progress_then_the_picture(app, replicate
     app.d.find_element("css selector", "body").send_keys(Keys.ESCAPE)
     app.wait(lambda d: not app.all("[data-testid=sketch-viewer]"))
 
+    # Any model by owner/name: its form is built from the model's input schema.
+    app.css("[data-testid=sketch-card]").click()
+    app.wait(lambda d: app.all("[data-testid=gen-model]"))
+    app.d.execute_script(
+        "const s = document.querySelector('[data-testid=gen-model]'); s.value = '__custom';"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));")
+    app.css("[data-testid=custom-model]").send_keys("stability-ai/stable-diffusion-img2img")
+    app.css("[data-testid=load-model]").click()
+    fields = app.wait(lambda d: texts(app, "[data-testid=schema-fields] label"))
+    assert any("scheduler" in f for f in fields), fields
+    assert not any("disable_safety_checker" in f for f in fields)
+    app.d.find_element("css selector", "body").send_keys(Keys.ESCAPE)
+    app.wait(lambda d: not app.all("[data-testid=sketch-viewer]"))
+
     # The jobs list shows it too.
     app.css("[data-testid=open-jobs]").click()
     app.wait(lambda d: [e for e in app.all("[data-testid=jobs-list] [data-testid=generation]")

@@ -24,6 +24,7 @@ fn main() {
         "set_token",
         "clear_token",
         "model_presets",
+        "model_schema",
         "style_presets",
         "generate",
         "cancel_generation",

@@ -45,6 +45,7 @@ pub fn run() {
             commands::token::set_token,
             commands::token::clear_token,
             commands::generate::model_presets,
+            commands::generate::model_schema,
             commands::generate::style_presets,
             commands::generate::generate,
             commands::generate::cancel_generation,

@@ -2,7 +2,7 @@
 
 use crate::state::{blocking, run_async, Shell};
 use skaitch_core::generate::{
-    GenerateRequest, Generation, GenerationEvent, ModelPreset, StylePreset,
+    GenerateRequest, Generation, GenerationEvent, ModelPreset, ModelSchema, StylePreset,
 };
 use skaitch_core::UiError;
 use tauri::ipc::Channel;
@@ -17,6 +17,12 @@ pub async fn model_presets(shell: State<'_, Shell>) -> Result<Vec<ModelPreset>, 
 #[tauri::command]
 pub async fn style_presets(shell: State<'_, Shell>) -> Result<Vec<StylePreset>, UiError> {
     Ok(shell.app()?.style_presets())
+}
+
+/// "Any model by owner/name[:version]": its input schema (fetched once, then from the cache).
+#[tauri::command]
+pub async fn model_schema(shell: State<'_, Shell>, spec: String) -> Result<ModelSchema, UiError> {
+    run_async(&shell, |app| async move { app.model_schema(&spec).await }).await
 }
 
 #[tauri::command]

@@ -14,7 +14,9 @@ import type { Generation } from "../bindings/Generation";
 import type { GenerationEvent } from "../bindings/GenerationEvent";
 import type { ModelPreset } from "../bindings/ModelPreset";
 import type { StylePreset } from "../bindings/StylePreset";
+import type { ModelSchema } from "../bindings/ModelSchema";
 
+export type { ModelSchema };
 export type { TokenStatus, GenerateRequest, Generation, GenerationEvent, ModelPreset, StylePreset };
 export type { Child, ImportedFile, ImportReport, ImageKind, OrphanPolicy, Sketch, SketchQuery, UiError };
 
@@ -73,6 +75,7 @@ export const api = {
 
   modelPresets: () => invoke<ModelPreset[]>("model_presets"),
   stylePresets: () => invoke<StylePreset[]>("style_presets"),
+  modelSchema: (spec: string) => invoke<ModelSchema>("model_schema", { spec }),
   generate: (request: GenerateRequest) => invoke<Generation>("generate", { request }),
   cancelGeneration: (id: number) => invoke<Generation>("cancel_generation", { id }),
   generationsForSketch: (sketchId: number) => invoke<Generation[]>("generations_for_sketch", { sketchId }),
