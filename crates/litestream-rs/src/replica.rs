@@ -1,13 +1,15 @@
 //! Where LTX files live: the [`ReplicaClient`] interface and its backends.
 //!
-//! The interface is synchronous on purpose: the only backend so far is a local folder, restore
-//! is sequential, and a blocking trait is trivially driven from async code with
-//! `spawn_blocking`. An S3 backend may need an async twin later; the planner and codec do not
-//! care, since they only see lists of [`LtxFileInfo`] and `Read` streams.
+//! The interface is synchronous on purpose: the replicator runs on its own thread, restore is
+//! sequential, and a blocking trait is trivially driven from async code with `spawn_blocking`.
+//! The S3 backend runs the async SDK on a private runtime behind it; the planner and codec
+//! only see lists of [`LtxFileInfo`] and `Read` streams.
 
 mod file;
+pub mod s3;
 
 pub use file::FileReplica;
+pub use s3::{S3Config, S3Replica};
 
 use std::io::Read;
 
@@ -20,9 +22,43 @@ pub trait ReplicaClient: LtxSource {
     /// Every LTX file at every level, sorted by level, then min TXID, then max TXID.
     fn list(&self) -> Result<Vec<LtxFileInfo>>;
 
-    /// Stores `data` as file `id`, atomically: readers see the whole file or nothing.
+    /// Stores `data` (an LTX file) as file `id`, atomically: readers see the whole file or
+    /// nothing. Never replaces a file: when `id` exists the write fails with
+    /// [`crate::Error::LtxExists`], which is how a second writer on one replica is caught.
     fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo>;
 
     /// Removes file `id`; removing a file that is not there is not an error.
     fn delete_ltx(&self, id: &LtxFileId) -> Result<()>;
+
+    /// The exact LTX header timestamp of file `id` (ms since the epoch), where
+    /// [`LtxFileInfo::timestamp_ms`] from [`ReplicaClient::list`] may only be an upper bound
+    /// (an upload time). By default reads the file's header.
+    fn ltx_timestamp(&self, id: &LtxFileId) -> Result<i64> {
+        let mut r = self.open_ltx(id)?;
+        Ok(crate::ltx::Decoder::new(&mut r)?.header().timestamp_ms)
+    }
+}
+
+impl<T: LtxSource + ?Sized> LtxSource for Box<T> {
+    fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>> {
+        (**self).open_ltx(id)
+    }
+}
+
+impl<T: ReplicaClient + ?Sized> ReplicaClient for Box<T> {
+    fn list(&self) -> Result<Vec<LtxFileInfo>> {
+        (**self).list()
+    }
+
+    fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
+        (**self).write_ltx(id, data)
+    }
+
+    fn delete_ltx(&self, id: &LtxFileId) -> Result<()> {
+        (**self).delete_ltx(id)
+    }
+
+    fn ltx_timestamp(&self, id: &LtxFileId) -> Result<i64> {
+        (**self).ltx_timestamp(id)
+    }
 }

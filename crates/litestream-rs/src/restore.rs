@@ -7,7 +7,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-pub use plan::plan_restore;
+pub use plan::{plan_restore, reachable_txid};
 
 use crate::error::{Error, Result};
 use crate::ltx::{lock_pgno, Decoder, LtxFileId};
@@ -18,6 +18,10 @@ use crate::replica::ReplicaClient;
 pub struct LtxFileInfo {
     pub id: LtxFileId,
     pub size: u64,
+    /// When the state the file leads to was current, in ms since the Unix epoch: the LTX
+    /// header timestamp as the replica records it (a file replica's modification time, S3's
+    /// `litestream-timestamp` metadata, else the object's LastModified).
+    pub timestamp_ms: i64,
 }
 
 /// Where restore reads LTX bytes from.
@@ -31,6 +35,11 @@ pub trait LtxSource {
 pub struct RestoreOptions {
     /// Restore to exactly this TXID; `None` means the newest one the files reach.
     pub target_txid: Option<u64>,
+    /// Restore the database as it was at this time (ms since the epoch): only files whose
+    /// timestamp is strictly before it are used, as the official `-timestamp` does, and the
+    /// result is the newest TXID they reach (or `target_txid`, which must then be among
+    /// them). Only [`restore_replica`] applies it.
+    pub target_timestamp_ms: Option<i64>,
     /// Run `PRAGMA integrity_check` on the result (on by default); a failing check removes the
     /// output and returns [`Error::IntegrityCheck`].
     pub integrity_check: bool,
@@ -40,6 +49,7 @@ impl Default for RestoreOptions {
     fn default() -> Self {
         RestoreOptions {
             target_txid: None,
+            target_timestamp_ms: None,
             integrity_check: true,
         }
     }
@@ -63,8 +73,54 @@ pub fn restore_replica<C: ReplicaClient + ?Sized>(
     output: &Path,
     options: &RestoreOptions,
 ) -> Result<RestoreReport> {
-    let files = client.list()?;
-    restore(&files, client, output, options)
+    let mut files = client.list()?;
+    let mut options = options.clone();
+    if let Some(at) = options.target_timestamp_ms {
+        files = files_at(client, files, at)?;
+        if options.target_txid.is_none() {
+            let reachable = reachable_txid(&files);
+            if reachable == 0 {
+                return Err(Error::NothingBefore { timestamp_ms: at });
+            }
+            options.target_txid = Some(reachable);
+        }
+    }
+    restore(&files, client, output, &options)
+}
+
+/// The files whose state existed before `at`. A listed timestamp may be an upload time
+/// (S3's LastModified, whole seconds: up to a second *earlier* than the upload, and the upload
+/// is later than the file's own LTX header timestamp), so only files listed more than a
+/// second before `at` are taken as they are. The others get their exact timestamp asked for
+/// when they could extend the restorable chain, round after round, until none can: only the
+/// few files around `at` cost a request, never the whole history.
+fn files_at<C: ReplicaClient + ?Sized>(
+    client: &C,
+    files: Vec<LtxFileInfo>,
+    at: i64,
+) -> Result<Vec<LtxFileInfo>> {
+    const LISTED_SLACK_MS: i64 = 1000;
+    let (mut kept, mut later): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|f| f.timestamp_ms.saturating_add(LISTED_SLACK_MS) < at);
+    loop {
+        let reach = reachable_txid(&kept);
+        let (ask, rest): (Vec<_>, Vec<_>) = later
+            .into_iter()
+            .partition(|f| f.id.min_txid <= reach + 1 && f.id.max_txid > reach);
+        later = rest;
+        let mut grew = false;
+        for mut f in ask {
+            f.timestamp_ms = client.ltx_timestamp(&f.id)?;
+            if f.timestamp_ms < at {
+                kept.push(f);
+                grew = true;
+            }
+        }
+        if !grew {
+            return Ok(kept);
+        }
+    }
 }
 
 /// Restores the database described by `files` to `output`, reading bytes from `source`.

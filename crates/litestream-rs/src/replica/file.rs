@@ -4,10 +4,13 @@
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::ReplicaClient;
 use crate::error::{Error, Result};
-use crate::ltx::{key::parse_decimal_level, ltx_file_path, parse_ltx_file_name, LtxFileId};
+use crate::ltx::{
+    key::parse_decimal_level, ltx_file_path, parse_ltx_file_name, Header, LtxFileId, HEADER_SIZE,
+};
 use crate::restore::{sync_parent_dir, LtxFileInfo, LtxSource};
 
 /// A replica in a local folder.
@@ -72,6 +75,7 @@ impl ReplicaClient for FileReplica {
                     out.push(LtxFileInfo {
                         id: LtxFileId::new(level, min, max),
                         size: meta.len(),
+                        timestamp_ms: meta.modified().map_or(0, system_time_ms),
                     });
                 }
             }
@@ -80,6 +84,10 @@ impl ReplicaClient for FileReplica {
         Ok(out)
     }
 
+    /// Writes to `<name>.tmp`, fsyncs, stamps the file's modification time with the LTX header
+    /// timestamp (what point-in-time restore reads back), then links it into place only if no
+    /// file of that name exists: a second writer on the same replica gets
+    /// [`Error::LtxExists`] instead of silently replacing history.
     fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
         let path = self.path_of(id);
         let dir = path.parent().unwrap_or(&self.dir);
@@ -87,23 +95,41 @@ impl ReplicaClient for FileReplica {
         let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
         tmp_name.push(".tmp");
         let tmp = path.with_file_name(tmp_name);
+        let mut head = [0u8; HEADER_SIZE];
         let written = (|| {
             let file = File::create(&tmp)?;
             let mut w = BufWriter::new(file);
-            let n = std::io::copy(data, &mut w)?;
+            let n = read_full(data, &mut head)?;
+            w.write_all(&head[..n])?;
+            let n = n as u64 + std::io::copy(data, &mut w)?;
             w.flush()?;
-            w.get_ref().sync_all()?;
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            if let Ok(h) = Header::from_bytes(&head) {
+                file.set_modified(ms_system_time(h.timestamp_ms))?;
+            }
+            file.sync_all()?;
             Ok(n)
         })()
         .map_err(|e| {
             let _ = fs::remove_file(&tmp);
             Error::io(format!("write {}", tmp.display()))(e)
         })?;
-        fs::rename(&tmp, &path).map_err(Error::io(format!("rename to {}", path.display())))?;
+        let placed = publish(&tmp, &path);
+        let _ = fs::remove_file(&tmp);
+        match placed {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::LtxExists { id: *id })
+            }
+            other => other.map_err(Error::io(format!("link {}", path.display())))?,
+        }
         sync_parent_dir(&path)?;
+        let timestamp_ms = fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .map_or(0, system_time_ms);
         Ok(LtxFileInfo {
             id: *id,
             size: written,
+            timestamp_ms,
         })
     }
 
@@ -115,6 +141,47 @@ impl ReplicaClient for FileReplica {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// Moves `tmp` to `path` unless `path` exists. A hard link fails atomically on an existing
+/// name; file systems without hard links (FAT, exFAT drives) get a check-then-rename.
+fn publish(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    match fs::hard_link(tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if path.exists() => Err(std::io::ErrorKind::AlreadyExists.into()),
+        Err(_) => fs::rename(tmp, path),
+    }
+}
+
+/// Fills `buf` as far as `r` allows; returns how many bytes were read.
+fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn system_time_ms(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_millis() as i64,
+        Err(e) => -(e.duration().as_millis() as i64),
+    }
+}
+
+fn ms_system_time(ms: i64) -> SystemTime {
+    let d = Duration::from_millis(ms.unsigned_abs());
+    if ms >= 0 {
+        UNIX_EPOCH + d
+    } else {
+        UNIX_EPOCH - d
     }
 }
 
@@ -148,13 +215,9 @@ mod tests {
         fs::create_dir_all(dir.path().join("r/ltx/tmp")).unwrap();
 
         let listed = replica.list().unwrap();
-        assert_eq!(
-            listed,
-            [
-                LtxFileInfo { id: a, size: 2 },
-                LtxFileInfo { id: b, size: 4 }
-            ]
-        );
+        let ids: Vec<(LtxFileId, u64)> = listed.iter().map(|f| (f.id, f.size)).collect();
+        assert_eq!(ids, [(a, 2), (b, 4)]);
+        assert_eq!(listed[0], info);
         let mut got = Vec::new();
         replica.open_ltx(&b).unwrap().read_to_end(&mut got).unwrap();
         assert_eq!(got, b"bbbb");
@@ -163,5 +226,46 @@ mod tests {
         replica.delete_ltx(&a).unwrap();
         assert_eq!(replica.list().unwrap().len(), 1);
         assert!(matches!(replica.open_ltx(&a), Err(Error::Io { .. })));
+    }
+
+    #[test]
+    fn a_second_write_of_a_name_is_refused_and_the_first_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let replica = FileReplica::new(dir.path());
+        let id = LtxFileId::new(0, 7, 7);
+        replica.write_ltx(&id, &mut &b"first"[..]).unwrap();
+        let err = replica.write_ltx(&id, &mut &b"second"[..]).unwrap_err();
+        assert!(
+            matches!(err, Error::LtxExists { id: e } if e == id),
+            "{err}"
+        );
+        let mut got = Vec::new();
+        replica
+            .open_ltx(&id)
+            .unwrap()
+            .read_to_end(&mut got)
+            .unwrap();
+        assert_eq!(got, b"first");
+        assert_eq!(replica.list().unwrap().len(), 1, "no temp file left behind");
+        assert_eq!(
+            fs::read_dir(replica.path_of(&id).parent().unwrap())
+                .unwrap()
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn ltx_files_carry_their_header_timestamp_as_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let replica = FileReplica::new(dir.path());
+        let ts = 1_700_000_123_456;
+        let bytes =
+            crate::ltx::encode_to_vec(Header::new(512, 1, 1, 1, ts), [(1, &[7u8; 512][..])])
+                .unwrap();
+        let id = LtxFileId::new(9, 1, 1);
+        let info = replica.write_ltx(&id, &mut &bytes[..]).unwrap();
+        assert_eq!(info.timestamp_ms, ts);
+        assert_eq!(replica.list().unwrap()[0].timestamp_ms, ts);
     }
 }

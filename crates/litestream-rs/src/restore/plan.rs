@@ -24,26 +24,58 @@ pub fn plan_restore(files: &[LtxFileInfo], target: Option<u64>) -> Result<Vec<Lt
             .max()
             .ok_or(Error::EmptyReplica)?,
     };
+    let candidates = candidates(files, target);
+    if !candidates.iter().any(|f| f.id.min_txid == 1) {
+        return Err(Error::NoSnapshot { target });
+    }
+    let best = cheapest_paths(&candidates);
+    if best.get(&target).copied().flatten().is_none() {
+        let reachable = best.keys().copied().max().unwrap_or(0);
+        return Err(Error::TxidNotAvailable { target, reachable });
+    }
+    let mut chain = Vec::new();
+    let mut pos = target;
+    while let Some(Some((_, prev, i))) = best.get(&pos) {
+        chain.push(candidates[*i].clone());
+        pos = *prev;
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
+/// The highest TXID `files` can rebuild the database at (0 when none: no snapshot).
+pub fn reachable_txid(files: &[LtxFileInfo]) -> u64 {
+    let candidates = candidates(files, u64::MAX);
+    cheapest_paths(&candidates)
+        .keys()
+        .copied()
+        .max()
+        .unwrap_or(0)
+}
+
+/// The files usable for `target`, in deterministic tie-breaking order: on equal cost the
+/// earlier candidate wins, so higher levels (fewer, larger files), then narrower ranges.
+fn candidates(files: &[LtxFileInfo], target: u64) -> Vec<&LtxFileInfo> {
     let mut candidates: Vec<&LtxFileInfo> = files
         .iter()
         .filter(|f| f.id.min_txid >= 1 && f.id.min_txid <= f.id.max_txid)
         .filter(|f| f.id.max_txid <= target)
         .collect();
-    // Deterministic tie-breaking: on equal cost the earlier candidate wins; prefer higher levels
-    // (fewer, larger files) and then the narrower range.
     candidates.sort_by(|a, b| {
         b.id.level
             .cmp(&a.id.level)
             .then(a.id.min_txid.cmp(&b.id.min_txid))
             .then(a.id.max_txid.cmp(&b.id.max_txid))
     });
-    if !candidates.iter().any(|f| f.id.min_txid == 1) {
-        return Err(Error::NoSnapshot { target });
-    }
+    candidates
+}
 
-    // best[position] = ((bytes, files), previous position, candidate index that got here)
-    type Best = ((u64, usize), u64, usize);
-    let mut best: BTreeMap<u64, Option<Best>> = BTreeMap::new();
+/// best[position] = ((bytes, files), previous position, candidate index that got here);
+/// position 0 (the empty database) maps to `None`.
+type Best = BTreeMap<u64, Option<((u64, usize), u64, usize)>>;
+
+fn cheapest_paths(candidates: &[&LtxFileInfo]) -> Best {
+    let mut best: Best = BTreeMap::new();
     best.insert(0, None);
     let mut cursor = 0u64;
     while let Some((&pos, entry)) = best.range(cursor..).next() {
@@ -65,19 +97,7 @@ pub fn plan_restore(files: &[LtxFileInfo], target: Option<u64>) -> Result<Vec<Lt
             }
         }
     }
-
-    if best.get(&target).copied().flatten().is_none() {
-        let reachable = best.keys().copied().max().unwrap_or(0);
-        return Err(Error::TxidNotAvailable { target, reachable });
-    }
-    let mut chain = Vec::new();
-    let mut pos = target;
-    while let Some(Some((_, prev, i))) = best.get(&pos) {
-        chain.push(candidates[*i].clone());
-        pos = *prev;
-    }
-    chain.reverse();
-    Ok(chain)
+    best
 }
 
 #[cfg(test)]
@@ -89,6 +109,7 @@ mod tests {
         LtxFileInfo {
             id: LtxFileId::new(level, min, max),
             size,
+            timestamp_ms: 0,
         }
     }
 
@@ -168,6 +189,8 @@ mod tests {
             Err(Error::NoSnapshot { target: 2 })
         ));
         assert!(matches!(plan_restore(&[], None), Err(Error::EmptyReplica)));
+        assert_eq!(reachable_txid(&files), 2);
+        assert_eq!(reachable_txid(&files[1..]), 0);
         // A target between files is not reachable either.
         let files = [f(0, 1, 1, 1), f(0, 2, 3, 1)];
         assert!(matches!(

@@ -120,15 +120,20 @@ impl Drop for Replicator {
 
 /// `litestream restore -config <config> [-txid <16 hex>] -o <out> <db>`; fails the test on error.
 pub fn restore(config: &Path, db: &Path, out: &Path, txid: Option<u64>) {
+    let args: Vec<String> = txid
+        .map(|t| vec!["-txid".to_owned(), format!("{t:016x}")])
+        .unwrap_or_default();
+    restore_with(config, db, out, &args);
+}
+
+/// `litestream restore -config <config> <args> -o <out> <db>`; fails the test on error.
+pub fn restore_with(config: &Path, db: &Path, out: &Path, args: &[String]) {
     let mut cmd = command();
-    cmd.arg("restore").arg("-config").arg(config);
-    if let Some(txid) = txid {
-        cmd.arg("-txid").arg(format!("{txid:016x}"));
-    }
+    cmd.arg("restore").arg("-config").arg(config).args(args);
     let output = cmd.arg("-o").arg(out).arg(db).output().unwrap();
     assert!(
         output.status.success(),
-        "litestream restore failed ({}):\n{}{}",
+        "litestream restore {args:?} failed ({}):\n{}{}",
         output.status,
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)

@@ -213,3 +213,21 @@ pub fn ltx_from_wal(
     }
     enc.finish().unwrap().0
 }
+
+/// The bytes a full checkpoint of `db` (main file plus committed WAL frames) would leave, made
+/// on a copy so the live database and its replicator are untouched.
+pub fn checkpointed_copy(db: &Path) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(db, &copy).unwrap();
+    if wal_path(db).exists() {
+        std::fs::copy(wal_path(db), wal_path(&copy)).unwrap();
+    }
+    let conn = Connection::open(&copy).unwrap();
+    let busy: i64 = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(busy, 0, "checkpoint of the copy");
+    drop(conn);
+    std::fs::read(&copy).unwrap()
+}

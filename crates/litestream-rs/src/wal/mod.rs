@@ -124,6 +124,18 @@ pub struct WalTransaction {
     pub start_offset: u64,
     /// Offset just past the commit frame.
     pub end_offset: u64,
+    /// SQLite's running checksum after the commit frame: with the salts and `end_offset` it is
+    /// a [`WalCursor`] from which a later scan of the same WAL can continue.
+    pub checksum: (u32, u32),
+}
+
+/// A point in one generation of a WAL (identified by its salts) just past a commit frame, with
+/// the running checksum there. Frames that chain from it are later commits of the same WAL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalCursor {
+    pub salts: (u32, u32),
+    pub offset: u64,
+    pub checksum: (u32, u32),
 }
 
 /// Why the scan stopped reading frames.
@@ -141,15 +153,18 @@ pub enum WalStop {
     ZeroPageNumber,
 }
 
-/// What a scan found: the header and every frame up to the last commit frame.
+/// What a scan found: the header and every committed frame after the scan's start (the first
+/// frame for [`scan`], the cursor for [`scan_from`]) up to the last commit frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WalIndex {
     pub header: WalHeader,
     /// Committed frames only, in file order.
     pub frames: Vec<WalFrame>,
     pub transactions: Vec<WalTransaction>,
-    /// Offset just past the last commit frame (32 when nothing is committed).
+    /// Offset just past the last commit frame (the scan's start when nothing is committed).
     pub valid_end: u64,
+    /// The running checksum at `valid_end`.
+    pub end_checksum: (u32, u32),
     /// Frames after `valid_end` that were valid but not committed.
     pub uncommitted_frames: usize,
     pub stop: WalStop,
@@ -159,6 +174,30 @@ impl WalIndex {
     /// The header salts, which identify this generation of the WAL.
     pub fn salts(&self) -> (u32, u32) {
         (self.header.salt1, self.header.salt2)
+    }
+
+    /// Where this scan's committed part ends, to continue from later.
+    pub fn end_cursor(&self) -> WalCursor {
+        WalCursor {
+            salts: self.salts(),
+            offset: self.valid_end,
+            checksum: self.end_checksum,
+        }
+    }
+
+    /// Forgets the commits that end after `end`, as if the scan had stopped there. Returns
+    /// false (and changes nothing) unless one of this scan's commits ends exactly at `end`.
+    pub fn truncate_at(&mut self, end: u64) -> bool {
+        let Some(keep) = self.transactions.iter().position(|t| t.end_offset == end) else {
+            return false;
+        };
+        self.transactions.truncate(keep + 1);
+        let last = &self.transactions[keep];
+        self.frames.truncate(last.frames.end);
+        self.valid_end = end;
+        self.end_checksum = last.checksum;
+        self.uncommitted_frames = 0;
+        true
     }
 
     /// For the transactions in `txs`, the last frame that wrote each page (later wins).
@@ -176,14 +215,43 @@ impl WalIndex {
 /// Scans a WAL from the start of `r`. Errors only for an unreadable or invalid header; frame
 /// problems end the scan and are reported in [`WalIndex::stop`].
 pub fn scan<R: Read>(mut r: R) -> Result<WalIndex> {
+    let header = read_header(&mut r)?;
+    let seed = (header.checksum1, header.checksum2);
+    scan_frames(r, header, WAL_HEADER_SIZE, seed)
+}
+
+/// Continues a scan at `from`: `Ok(None)` when the WAL's salts are not `from`'s (it was reset
+/// since), otherwise the commits that chain from the cursor. A file shorter than the cursor
+/// reads as "nothing new"; callers that must tell a shrunken WAL apart check its length.
+pub fn scan_from<R: Read + Seek>(mut r: R, from: &WalCursor) -> Result<Option<WalIndex>> {
+    let header = read_header(&mut r)?;
+    if (header.salt1, header.salt2) != from.salts {
+        return Ok(None);
+    }
+    r.seek(SeekFrom::Start(from.offset))
+        .map_err(Error::io("seek wal"))?;
+    scan_frames(r, header, from.offset, from.checksum).map(Some)
+}
+
+/// Reads and validates the 32-byte header at the start of `r`.
+pub fn read_header<R: Read>(r: &mut R) -> Result<WalHeader> {
     let mut hb = [0u8; WAL_HEADER_SIZE as usize];
     r.read_exact(&mut hb)
         .map_err(Error::read("read wal header"))?;
-    let header = WalHeader::parse(&hb)?;
+    WalHeader::parse(&hb)
+}
+
+fn scan_frames<R: Read>(
+    mut r: R,
+    header: WalHeader,
+    start: u64,
+    seed: (u32, u32),
+) -> Result<WalIndex> {
     let be = header.big_endian_checksums();
-    let mut running = (header.checksum1, header.checksum2);
+    let mut running = seed;
+    let mut committed = seed;
     let mut buf = vec![0u8; (WAL_FRAME_HEADER_SIZE + u64::from(header.page_size)) as usize];
-    let mut offset = WAL_HEADER_SIZE;
+    let mut offset = start;
     let mut frames = Vec::new();
     let mut transactions = Vec::new();
     let mut pending = 0usize; // frames since the last commit
@@ -222,19 +290,22 @@ pub fn scan<R: Read>(mut r: R) -> Result<WalIndex> {
                 db_size: commit,
                 start_offset: frames[range.start].offset,
                 end_offset: offset,
+                checksum: running,
             });
+            committed = running;
             pending = 0;
         }
     };
     frames.truncate(frames.len() - pending);
     let valid_end = transactions
         .last()
-        .map_or(WAL_HEADER_SIZE, |t: &WalTransaction| t.end_offset);
+        .map_or(start, |t: &WalTransaction| t.end_offset);
     Ok(WalIndex {
         header,
         frames,
         transactions,
         valid_end,
+        end_checksum: committed,
         uncommitted_frames: pending,
         stop,
     })
@@ -272,107 +343,4 @@ fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> Result<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A tiny synthetic WAL (page size 512) written the way SQLite does.
-    fn wal(big_endian: bool, frames: &[(u32, u32, u8)]) -> Vec<u8> {
-        let magic = if big_endian {
-            WAL_MAGIC_BE
-        } else {
-            WAL_MAGIC_LE
-        };
-        let mut out = Vec::new();
-        for v in [magic, WAL_FORMAT_VERSION, 512, 0, 0x1111, 0x2222] {
-            out.extend_from_slice(&v.to_be_bytes());
-        }
-        let mut running = checksum(big_endian, (0, 0), &out);
-        out.extend_from_slice(&running.0.to_be_bytes());
-        out.extend_from_slice(&running.1.to_be_bytes());
-        for &(pgno, commit, fill) in frames {
-            let mut fh = Vec::new();
-            for v in [pgno, commit, 0x1111, 0x2222] {
-                fh.extend_from_slice(&v.to_be_bytes());
-            }
-            let page = vec![fill; 512];
-            running = checksum(big_endian, running, &fh[..8]);
-            running = checksum(big_endian, running, &page);
-            fh.extend_from_slice(&running.0.to_be_bytes());
-            fh.extend_from_slice(&running.1.to_be_bytes());
-            out.extend_from_slice(&fh);
-            out.extend_from_slice(&page);
-        }
-        out
-    }
-
-    #[test]
-    fn both_byte_orders_scan_to_the_last_commit() {
-        for be in [false, true] {
-            let bytes = wal(be, &[(1, 0, 1), (2, 2, 2), (2, 0, 3), (3, 3, 4), (1, 0, 5)]);
-            let idx = scan(&bytes[..]).unwrap();
-            assert_eq!(idx.header.big_endian_checksums(), be);
-            assert_eq!(idx.salts(), (0x1111, 0x2222));
-            assert_eq!(idx.transactions.len(), 2);
-            assert_eq!(idx.transactions[0].pages, BTreeSet::from([1, 2]));
-            assert_eq!(idx.transactions[1].db_size, 3);
-            assert_eq!(idx.valid_end, 32 + 4 * 536);
-            assert_eq!((idx.uncommitted_frames, idx.stop), (1, WalStop::EndOfFile));
-            assert_eq!(idx.frames.len(), 4);
-            let latest = idx.latest_frames(0..2);
-            assert_eq!(latest[&2].offset, 32 + 2 * 536);
-        }
-    }
-
-    #[test]
-    fn checksum_byte_order_matters() {
-        let mut bytes = wal(true, &[(1, 1, 9)]);
-        bytes[3] = 0x82; // claim little-endian checksums
-        assert!(matches!(scan(&bytes[..]), Err(Error::InvalidWalHeader(_))));
-    }
-
-    #[test]
-    fn bad_header_is_an_error() {
-        let bytes = wal(false, &[]);
-        let mut bad = bytes.clone();
-        bad[0] = 0;
-        assert!(matches!(scan(&bad[..]), Err(Error::BadWalMagic(_))));
-        let mut bad = bytes.clone();
-        bad[20] ^= 1; // salt 2, covered by the header checksum
-        assert!(matches!(scan(&bad[..]), Err(Error::InvalidWalHeader(_))));
-        assert!(matches!(scan(&bytes[..31]), Err(Error::Truncated { .. })));
-    }
-
-    #[test]
-    fn salt_mismatch_and_zero_pgno_stop_the_scan() {
-        let bytes = wal(false, &[(1, 1, 1), (2, 2, 2)]);
-        let mut stale = bytes.clone();
-        stale[32 + 536 + 8] ^= 1;
-        let idx = scan(&stale[..]).unwrap();
-        assert_eq!(
-            (idx.transactions.len(), idx.stop),
-            (1, WalStop::SaltMismatch)
-        );
-
-        let bytes = wal(false, &[(1, 1, 1), (0, 2, 2)]);
-        let idx = scan(&bytes[..]).unwrap();
-        assert_eq!(
-            (idx.transactions.len(), idx.stop),
-            (1, WalStop::ZeroPageNumber)
-        );
-    }
-
-    #[test]
-    fn page_size_one_means_64k() {
-        let mut b = [0u8; 32];
-        for (i, v) in [WAL_MAGIC_BE, WAL_FORMAT_VERSION, 1, 0, 5, 6]
-            .iter()
-            .enumerate()
-        {
-            b[i * 4..i * 4 + 4].copy_from_slice(&v.to_be_bytes());
-        }
-        let (c1, c2) = checksum(true, (0, 0), &b[..24]);
-        b[24..28].copy_from_slice(&c1.to_be_bytes());
-        b[28..32].copy_from_slice(&c2.to_be_bytes());
-        assert_eq!(WalHeader::parse(&b).unwrap().page_size, 65536);
-    }
-}
+mod tests;

@@ -1,0 +1,372 @@
+//! The replicator: ships one database's committed WAL frames to a replica as L0 LTX files, one
+//! file (one TXID) per sync pass, and owns the database's checkpoints.
+//!
+//! The app's connections set `wal_autocheckpoint = 0`; the replicator holds a read transaction
+//! that is handed over between two connections but never dropped (`lock.rs` explains why that
+//! makes every WAL reset harmless), runs a PASSIVE checkpoint after each pass, and a TRUNCATE
+//! checkpoint when a pass found nothing new and the WAL file is above
+//! [`ReplicatorOptions::truncate_threshold`]. It never runs RESTART.
+//!
+//! # The first TXID is the L9 snapshot
+//!
+//! The official replicator uploads the whole database twice at first start: as L0 TXID 1 and
+//! as an L9 snapshot `1-1`. We upload it once, as the L9 snapshot `1-1` only; L0 starts at
+//! TXID 2. A file whose min TXID is 1 is a snapshot at any level, so our restore and the
+//! official `litestream restore` (newest L9 snapshot, then the chain from any level) both start
+//! from it. Position recovery looks at the newest TXID over all levels, not only L0.
+//!
+//! # Starting and restarting
+//!
+//! On the first pass the replicator compares the replica's newest file with the WAL. It continues from there when the salts match, the WAL has a commit ending
+//! exactly at the file's WAL offset + size, with the same database size, and the WAL's last
+//! frame before that point holds the same page as the file. Otherwise frames may have been
+//! lost while nobody held the WAL, and the next TXID is the whole database as an L0 file
+//! ([`ShipKind::Full`]), never a broken chain.
+
+mod lock;
+mod maintain;
+mod pages;
+mod recover;
+mod run;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+pub use lock::{CheckpointMode, CheckpointReport};
+pub use maintain::{CompactReport, Schedule, SNAPSHOT_LEVEL};
+pub use recover::{Position, Resync};
+pub use run::{ReplicatorHandle, RunEvent};
+
+use crate::error::{Error, Result};
+use crate::ltx::{Header, LtxFileId};
+use crate::replica::ReplicaClient;
+use crate::restore::LtxFileInfo;
+use crate::wal::{WAL_FRAME_HEADER_SIZE, WAL_HEADER_SIZE};
+use lock::{checkpoint, ReadLock};
+use pages::{encode_full, encode_wal_changes, Encoded, WalFile};
+use recover::Recovered;
+
+/// How the replicator paces itself. The defaults suit an app; tests shrink them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicatorOptions {
+    /// How often [`Replicator::run`] syncs without being notified (official default 1 s).
+    pub interval: Duration,
+    /// How long [`Replicator::run`] waits after a [`ReplicatorHandle::notify`] so that a burst
+    /// of commits ships as one file.
+    pub debounce: Duration,
+    /// A pass that found nothing new truncates the WAL once it is larger than this (bytes).
+    pub truncate_threshold: u64,
+    /// Busy timeout of the replicator's reader connections.
+    pub busy_timeout: Duration,
+    /// Compaction levels, snapshots and retention.
+    pub schedule: Schedule,
+}
+
+impl Default for ReplicatorOptions {
+    fn default() -> Self {
+        ReplicatorOptions {
+            interval: Duration::from_secs(1),
+            debounce: Duration::from_millis(50),
+            truncate_threshold: 4 << 20,
+            busy_timeout: Duration::from_secs(5),
+            schedule: Schedule::default(),
+        }
+    }
+}
+
+/// What kind of file a pass shipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShipKind {
+    /// TXID 1: the whole database as the L9 snapshot `1-1` (first start, empty replica).
+    Snapshot,
+    /// The newest version of each page the WAL's new commits wrote.
+    Incremental,
+    /// The whole database as an L0 file, because the WAL could not be matched to the replica.
+    Full(Resync),
+}
+
+/// One uploaded file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shipped {
+    pub file: LtxFileInfo,
+    pub kind: ShipKind,
+    /// Pages in the file.
+    pub pages: u32,
+    /// Database size in pages after it.
+    pub commit: u32,
+}
+
+/// What one [`Replicator::sync`] pass did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// The file uploaded, if the database changed.
+    pub shipped: Option<Shipped>,
+    /// The last checkpoint run after shipping, if any.
+    pub checkpoint: Option<CheckpointReport>,
+    /// The L9 snapshot written by this pass, when one was due (see [`Schedule`]).
+    pub snapshot: Option<LtxFileInfo>,
+    /// Size of the `-wal` file when the pass began.
+    pub wal_bytes: u64,
+    /// Where the replica stands now (`None` until the database has a first page).
+    pub position: Option<Position>,
+}
+
+/// Replicates one SQLite database into one replica. Not `Sync`: drive it from one thread
+/// ([`Replicator::run`]) and talk to it through a [`ReplicatorHandle`].
+pub struct Replicator<C> {
+    db: PathBuf,
+    wal_path: PathBuf,
+    client: C,
+    options: ReplicatorOptions,
+    lock: ReadLock,
+    /// Runs the checkpoints; never inside a transaction.
+    ckpt: Connection,
+    pos: Option<Position>,
+    maint: maintain::State,
+    signal: std::sync::Arc<run::Signal>,
+}
+
+impl<C: ReplicaClient> Replicator<C> {
+    /// Opens the replicator's connections to `db` (which must exist and be in WAL mode). Nothing
+    /// is read or uploaded until the first [`Replicator::sync`].
+    pub fn open(db: impl AsRef<Path>, client: C, options: ReplicatorOptions) -> Result<Self> {
+        if options.schedule.levels.len() >= SNAPSHOT_LEVEL as usize {
+            return Err(Error::InvalidOptions("at most 8 compaction levels"));
+        }
+        let db = db.as_ref().to_path_buf();
+        let mut wal_name = db.file_name().unwrap_or_default().to_os_string();
+        wal_name.push("-wal");
+        let ckpt = lock::open(&db, options.busy_timeout)?;
+        // A checkpoint that would have to wait is simply retried on a later pass.
+        ckpt.busy_timeout(Duration::ZERO)
+            .map_err(lock::sqlite("set busy timeout"))?;
+        Ok(Replicator {
+            wal_path: db.with_file_name(wal_name),
+            lock: ReadLock::open(&db, options.busy_timeout)?,
+            db,
+            client,
+            options,
+            ckpt,
+            pos: None,
+            maint: Default::default(),
+            signal: Default::default(),
+        })
+    }
+
+    /// The replica client.
+    pub fn client(&self) -> &C {
+        &self.client
+    }
+
+    /// The database being replicated.
+    pub fn db_path(&self) -> &Path {
+        &self.db
+    }
+
+    /// Where the replica stands, once a pass has established it.
+    pub fn position(&self) -> Option<Position> {
+        self.pos
+    }
+
+    /// Ships whatever is committed and not yet in the replica as one file (for "back up now"
+    /// and for tests), writes an L9 snapshot if one is due, then checkpoints.
+    pub fn sync(&mut self) -> Result<SyncReport> {
+        self.pass(false)
+    }
+
+    /// A sync pass that also writes an L9 snapshot of the result, unless the newest snapshot
+    /// already is at the replica's newest TXID.
+    pub fn snapshot(&mut self) -> Result<SyncReport> {
+        self.pass(true)
+    }
+
+    fn pass(&mut self, force_snapshot: bool) -> Result<SyncReport> {
+        self.lock.acquire()?;
+        let mut wal = WalFile::open(&self.wal_path)?;
+        let shipped = match self.pos {
+            Some(pos) => self.ship_from(pos, &mut wal)?,
+            None => self.start(&mut wal)?,
+        };
+        let snapshot = self.snapshot_if_due(force_snapshot)?;
+        // Only now may the read mark move forward: see `lock.rs` for the ordering argument.
+        self.lock.handover()?;
+        let checkpoint = self.checkpoint(shipped.is_none(), wal.len)?;
+        Ok(SyncReport {
+            shipped,
+            checkpoint,
+            snapshot,
+            wal_bytes: wal.len,
+            position: self.pos,
+        })
+    }
+
+    fn start(&mut self, wal: &mut WalFile) -> Result<Option<Shipped>> {
+        let files = self.client.list()?;
+        self.maint.last_snapshot = maintain::newest_snapshot(&files);
+        match recover::recover(&self.client, &files, wal)? {
+            Recovered::Empty => self.ship_full(wal, 1, ShipKind::Snapshot),
+            Recovered::At(pos) => {
+                self.pos = Some(pos);
+                self.ship_from(pos, wal)
+            }
+            Recovered::Mismatch { txid, reason } => {
+                self.ship_full(wal, txid + 1, ShipKind::Full(reason))
+            }
+        }
+    }
+
+    /// Ships the commits after `pos`. Every reset seen here happened while we held the read
+    /// lock, so it discarded only shipped frames and the new WAL continues from `pos`.
+    fn ship_from(&mut self, pos: Position, wal: &mut WalFile) -> Result<Option<Shipped>> {
+        let same_wal = match (pos.wal, wal.header) {
+            (Some(cur), Some(h)) => (h.salt1, h.salt2) == cur.salts,
+            _ => false,
+        };
+        let idx = match (pos.wal, wal.header.is_some()) {
+            (_, false) => None,
+            (Some(cur), true) if same_wal => {
+                if wal.len < cur.offset {
+                    return self.ship_full(wal, pos.txid + 1, ShipKind::Full(Resync::WalShrank));
+                }
+                // Reset between reading the header and scanning: a new generation.
+                match wal.scan_from(&cur)? {
+                    Some(idx) => Some(idx),
+                    None => wal.scan_all()?,
+                }
+            }
+            (_, true) => wal.scan_all()?,
+        };
+        let Some(idx) = idx else {
+            self.pos = Some(Position { wal: None, ..pos });
+            return Ok(None);
+        };
+        let Some(last) = idx.transactions.last() else {
+            self.pos = Some(Position {
+                wal: Some(idx.end_cursor()),
+                ..pos
+            });
+            return Ok(None);
+        };
+        let commit = last.db_size;
+        let txid = pos.txid + 1;
+        let header = Header::new(idx.header.page_size, commit, txid, txid, now_ms());
+        let encoded = encode_wal_changes(wal, &idx, header)?;
+        let shipped = self.upload(encoded, ShipKind::Incremental)?;
+        self.pos = Some(Position {
+            txid,
+            page_size: idx.header.page_size,
+            commit,
+            wal: Some(idx.end_cursor()),
+        });
+        Ok(Some(shipped))
+    }
+
+    /// Ships the whole database as TXID `txid` (the L9 snapshot when `txid` is 1).
+    fn ship_full(
+        &mut self,
+        wal: &mut WalFile,
+        txid: u64,
+        kind: ShipKind,
+    ) -> Result<Option<Shipped>> {
+        let idx = wal.scan_all()?;
+        let header = Header::new(4096, 0, txid, txid, now_ms());
+        let Some(encoded) = encode_full(&self.db, wal, idx.as_ref(), header)? else {
+            return Ok(None); // the database has no pages yet
+        };
+        let h = encoded.header;
+        let shipped = self.upload(encoded, kind)?;
+        self.pos = Some(Position {
+            txid,
+            page_size: h.page_size,
+            commit: h.commit,
+            wal: idx.map(|i| i.end_cursor()),
+        });
+        Ok(Some(shipped))
+    }
+
+    fn upload(&mut self, encoded: Encoded, kind: ShipKind) -> Result<Shipped> {
+        let h = encoded.header;
+        let level = if kind == ShipKind::Snapshot {
+            SNAPSHOT_LEVEL
+        } else {
+            0
+        };
+        let id = LtxFileId::new(level, h.min_txid, h.max_txid);
+        let mut data = encoded.data;
+        let file = self.client.write_ltx(&id, &mut data)?;
+        if level == SNAPSHOT_LEVEL {
+            self.maint.last_snapshot = Some((h.max_txid, h.timestamp_ms));
+        }
+        Ok(Shipped {
+            file,
+            kind,
+            pages: encoded.pages,
+            commit: h.commit,
+        })
+    }
+
+    /// The whole database as of the replica's newest TXID, as a file from `min_txid` to it:
+    /// the main file plus the WAL's commits up to the position (later commits excluded).
+    fn encode_position(&self, min_txid: u64, now: i64) -> Result<Option<Encoded>> {
+        let Some(pos) = self.pos else {
+            return Ok(None);
+        };
+        let mut wal = WalFile::open(&self.wal_path)?;
+        let idx = match (pos.wal, wal.scan_all()?) {
+            (Some(cur), Some(mut idx))
+                if idx.salts() == cur.salts && cur.offset > WAL_HEADER_SIZE =>
+            {
+                if !idx.truncate_at(cur.offset) {
+                    return Err(Error::WalPositionLost { offset: cur.offset });
+                }
+                Some(idx)
+            }
+            // A reset since: the database file alone is the state (see `lock.rs`).
+            _ => None,
+        };
+        let header = Header::new(pos.page_size, 0, min_txid, pos.txid, now);
+        encode_full(&self.db, &mut wal, idx.as_ref(), header)
+    }
+
+    /// PASSIVE after every pass; when it copied everything we shipped and nothing newer exists,
+    /// a second handover lets the next writer restart the WAL, and an idle pass over a large
+    /// WAL truncates it (which can only succeed if no reader needs any frame).
+    fn checkpoint(&mut self, idle: bool, wal_bytes: u64) -> Result<Option<CheckpointReport>> {
+        let Some(Position {
+            page_size,
+            wal: Some(cursor),
+            ..
+        }) = self.pos
+        else {
+            return Ok(None);
+        };
+        let frame_size = WAL_FRAME_HEADER_SIZE + u64::from(page_size);
+        let shipped_frames = ((cursor.offset - WAL_HEADER_SIZE) / frame_size) as i64;
+        if shipped_frames == 0 {
+            return Ok(None);
+        }
+        let passive = checkpoint(&self.ckpt, CheckpointMode::Passive)?;
+        let caught_up = !passive.busy
+            && passive.wal_frames == shipped_frames
+            && passive.checkpointed_frames == shipped_frames;
+        if !caught_up {
+            return Ok(Some(passive));
+        }
+        // Our reader's mark is at most `shipped_frames` (nothing newer existed at the
+        // checkpoint), so moving it cannot expose an unshipped frame to a reset.
+        self.lock.handover()?;
+        if idle && wal_bytes > self.options.truncate_threshold {
+            return checkpoint(&self.ckpt, CheckpointMode::Truncate).map(Some);
+        }
+        Ok(Some(passive))
+    }
+}
+
+/// Milliseconds since the Unix epoch, for LTX headers.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}

@@ -1,0 +1,241 @@
+//! Reading the database as the replicator sees it (the main file overlaid with committed WAL
+//! frames) and encoding LTX files from it into a spooled temp file ready to upload.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use tempfile::SpooledTempFile;
+
+use crate::error::{Error, Result};
+use crate::ltx::{lock_pgno, Encoder, Header};
+use crate::wal::{self, WalCursor, WalFrame, WalIndex, WAL_HEADER_SIZE};
+
+/// LTX files up to this size are built in memory; larger ones spill to a temp file.
+const SPOOL_IN_MEMORY: usize = 8 << 20;
+
+/// The `-wal` file as found at the start of a pass.
+pub(crate) struct WalFile {
+    path: PathBuf,
+    file: Option<File>,
+    /// Length in bytes (0 when missing).
+    pub(crate) len: u64,
+    /// The header, when the file holds a valid one.
+    pub(crate) header: Option<wal::WalHeader>,
+}
+
+impl WalFile {
+    pub(crate) fn open(path: &Path) -> Result<WalFile> {
+        let ctx = || format!("open wal {}", path.display());
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(WalFile {
+                    path: path.to_path_buf(),
+                    file: None,
+                    len: 0,
+                    header: None,
+                })
+            }
+            Err(e) => return Err(Error::io(ctx())(e)),
+        };
+        let len = file.metadata().map_err(Error::io(ctx()))?.len();
+        // A WAL without a full valid header (just truncated, or being created) holds nothing.
+        let header = if len >= WAL_HEADER_SIZE {
+            match wal::read_header(&mut file) {
+                Ok(h) => Some(h),
+                Err(e @ Error::Io { .. }) => return Err(e),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        Ok(WalFile {
+            path: path.to_path_buf(),
+            file: Some(file),
+            len,
+            header,
+        })
+    }
+
+    fn file(&mut self) -> Result<&mut File> {
+        let path = &self.path;
+        self.file
+            .as_mut()
+            .ok_or_else(|| Error::io(format!("read wal {}", path.display()))(missing()))
+    }
+
+    /// Every committed frame from the first one (`None` when the file has no valid header).
+    pub(crate) fn scan_all(&mut self) -> Result<Option<WalIndex>> {
+        if self.header.is_none() {
+            return Ok(None);
+        }
+        let f = self.file()?;
+        f.seek(SeekFrom::Start(0)).map_err(Error::io("seek wal"))?;
+        wal::scan(std::io::BufReader::with_capacity(1 << 16, f)).map(Some)
+    }
+
+    /// The commits after `from`, or `None` when the WAL is another generation.
+    pub(crate) fn scan_from(&mut self, from: &WalCursor) -> Result<Option<WalIndex>> {
+        let f = self.file()?;
+        f.seek(SeekFrom::Start(0)).map_err(Error::io("seek wal"))?;
+        wal::scan_from(std::io::BufReader::with_capacity(1 << 16, f), from)
+    }
+
+    pub(crate) fn read_page(&mut self, frame: &WalFrame, page_size: u32) -> Result<Vec<u8>> {
+        wal::read_page(self.file()?, frame, page_size)
+    }
+}
+
+fn missing() -> std::io::Error {
+    std::io::ErrorKind::NotFound.into()
+}
+
+/// The page size and page count the main database file declares; `None` for an empty file.
+pub(crate) fn db_file_size(db: &Path) -> Result<Option<(u32, u32)>> {
+    let ctx = || format!("read database header of {}", db.display());
+    let mut f = File::open(db).map_err(Error::io(ctx()))?;
+    let len = f.metadata().map_err(Error::io(ctx()))?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut h = [0u8; 100];
+    f.read_exact(&mut h).map_err(Error::io(ctx()))?;
+    if &h[..16] != b"SQLite format 3\0" {
+        return Err(Error::InvalidDatabaseHeader {
+            path: db.to_path_buf(),
+            reason: "not a sqlite 3 database",
+        });
+    }
+    let raw = u32::from(u16::from_be_bytes([h[16], h[17]]));
+    let page_size = if raw == 1 { 65536 } else { raw };
+    if !crate::ltx::is_valid_page_size(page_size) {
+        return Err(Error::InvalidDatabaseHeader {
+            path: db.to_path_buf(),
+            reason: "invalid page size",
+        });
+    }
+    let be = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    // The in-header size is valid when "version-valid-for" equals the change counter.
+    let pages = if be(28) != 0 && be(92) == be(24) {
+        be(28)
+    } else {
+        (len / u64::from(page_size)) as u32
+    };
+    Ok(Some((page_size, pages)))
+}
+
+/// An encoded LTX file waiting to be uploaded.
+pub(crate) struct Encoded {
+    pub(crate) header: Header,
+    pub(crate) data: SpooledTempFile,
+    pub(crate) pages: u32,
+}
+
+fn encoder(header: Header) -> Result<Encoder<SpooledTempFile>> {
+    Encoder::new(SpooledTempFile::new(SPOOL_IN_MEMORY), header)
+}
+
+fn finish(enc: Encoder<SpooledTempFile>, pages: u32) -> Result<Encoded> {
+    let header = *enc.header();
+    let (mut data, _) = enc.finish()?;
+    data.seek(SeekFrom::Start(0))
+        .map_err(Error::io("rewind encoded ltx file"))?;
+    Ok(Encoded {
+        header,
+        data,
+        pages,
+    })
+}
+
+/// The newest version of every page the transactions of `idx` wrote (pages past the final
+/// database size dropped), read from the WAL.
+pub(crate) fn encode_wal_changes(
+    wal: &mut WalFile,
+    idx: &WalIndex,
+    mut header: Header,
+) -> Result<Encoded> {
+    let (first, last) = match (idx.transactions.first(), idx.transactions.last()) {
+        (Some(f), Some(l)) => (f, l),
+        _ => return Err(Error::Misuse("replicate: no wal transactions to encode")),
+    };
+    header.page_size = idx.header.page_size;
+    header.commit = last.db_size;
+    header.wal_offset = first.start_offset;
+    header.wal_size = last.end_offset - first.start_offset;
+    (header.wal_salt1, header.wal_salt2) = idx.salts();
+    let lock = lock_pgno(header.page_size);
+    let mut enc = encoder(header)?;
+    let mut pages = 0;
+    for (pgno, frame) in idx.latest_frames(0..idx.transactions.len()) {
+        if pgno > last.db_size || pgno == lock {
+            continue;
+        }
+        enc.encode_page(pgno, &wal.read_page(&frame, header.page_size)?)?;
+        pages += 1;
+    }
+    finish(enc, pages)
+}
+
+/// Every page of the database: the main file overlaid with the committed frames of `idx`.
+/// `header` supplies the TXIDs and timestamp; size and WAL fields are filled in here.
+pub(crate) fn encode_full(
+    db: &Path,
+    wal: &mut WalFile,
+    idx: Option<&WalIndex>,
+    mut header: Header,
+) -> Result<Option<Encoded>> {
+    let committed = idx.filter(|i| !i.transactions.is_empty());
+    let (page_size, commit) = match committed {
+        Some(i) => (
+            i.header.page_size,
+            i.transactions.last().map_or(0, |t| t.db_size),
+        ),
+        None => match db_file_size(db)? {
+            Some(size) => size,
+            None => return Ok(None),
+        },
+    };
+    if commit == 0 {
+        return Ok(None);
+    }
+    header.page_size = page_size;
+    header.commit = commit;
+    let mut overlay = BTreeMap::new();
+    if let Some(i) = committed {
+        overlay = i.latest_frames(0..i.transactions.len());
+        header.wal_offset = WAL_HEADER_SIZE;
+        header.wal_size = i.valid_end - WAL_HEADER_SIZE;
+        (header.wal_salt1, header.wal_salt2) = i.salts();
+    }
+    let ctx = || format!("read database {}", db.display());
+    let mut main =
+        std::io::BufReader::with_capacity(1 << 16, File::open(db).map_err(Error::io(ctx()))?);
+    let lock = lock_pgno(page_size);
+    let mut enc = encoder(header)?;
+    let mut buf = vec![0u8; page_size as usize];
+    let mut pages = 0;
+    // Where `main` is positioned: seeking a BufReader drops its buffer, so only seek on a jump.
+    let mut main_at = 0u64;
+    for pgno in 1..=commit {
+        if pgno == lock {
+            continue;
+        }
+        let page = match overlay.get(&pgno) {
+            Some(frame) => wal.read_page(frame, page_size)?,
+            None => {
+                let at = u64::from(pgno - 1) * u64::from(page_size);
+                if at != main_at {
+                    main.seek(SeekFrom::Start(at)).map_err(Error::io(ctx()))?;
+                }
+                main.read_exact(&mut buf).map_err(Error::io(ctx()))?;
+                main_at = at + u64::from(page_size);
+                buf.clone()
+            }
+        };
+        enc.encode_page(pgno, &page)?;
+        pages += 1;
+    }
+    finish(enc, pages).map(Some)
+}

@@ -1,0 +1,172 @@
+//! The replicator's loop: a pass every interval, or shortly after the app says it committed.
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::{CompactReport, Replicator, SyncReport};
+use crate::error::{Error, Result};
+use crate::replica::ReplicaClient;
+
+/// After failed passes the loop waits longer, doubling up to 2^5 = 32 intervals.
+const MAX_BACKOFF_SHIFT: u32 = 5;
+
+#[derive(Debug, Default)]
+struct Flags {
+    notified: bool,
+    stopped: bool,
+}
+
+/// Shared between a [`Replicator`] and its handles.
+#[derive(Debug, Default)]
+pub(crate) struct Signal {
+    flags: Mutex<Flags>,
+    cv: Condvar,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    Tick,
+    Notified,
+    Stop,
+}
+
+impl Signal {
+    fn flags(&self) -> MutexGuard<'_, Flags> {
+        // A panic while holding this lock cannot leave the two booleans inconsistent.
+        self.flags.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set(&self, f: impl FnOnce(&mut Flags)) {
+        f(&mut self.flags());
+        self.cv.notify_all();
+    }
+
+    /// Waits up to `timeout` for a stop (always) or a notification (when `wake_on_notify`).
+    fn wait(&self, timeout: Duration, wake_on_notify: bool) -> Wake {
+        let deadline = Instant::now() + timeout;
+        let mut flags = self.flags();
+        loop {
+            if flags.stopped {
+                return Wake::Stop;
+            }
+            if wake_on_notify && flags.notified {
+                return Wake::Notified;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Wake::Tick;
+            }
+            flags = match self.cv.wait_timeout(flags, deadline - now) {
+                Ok((g, _)) => g,
+                Err(e) => e.into_inner().0,
+            };
+        }
+    }
+}
+
+/// Wakes or stops a running [`Replicator::run`] from any thread. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct ReplicatorHandle(Arc<Signal>);
+
+impl ReplicatorHandle {
+    /// Something was committed: sync after the debounce instead of waiting for the interval.
+    pub fn notify(&self) {
+        self.0.set(|f| f.notified = true);
+    }
+
+    /// Ends [`Replicator::run`] after one last pass.
+    pub fn stop(&self) {
+        self.0.set(|f| f.stopped = true);
+    }
+}
+
+/// What [`Replicator::run`] reports after each step.
+#[derive(Debug)]
+pub enum RunEvent<'a> {
+    /// A sync pass ran.
+    Synced(&'a Result<SyncReport>),
+    /// Compaction and retention ran because something was due.
+    Compacted(&'a Result<CompactReport>),
+}
+
+/// Errors after which replicating on would do harm: another process writes to the replica.
+fn is_fatal(e: &Error) -> bool {
+    matches!(e, Error::LtxExists { .. })
+}
+
+impl<C: ReplicaClient> Replicator<C> {
+    /// A handle to wake or stop [`Replicator::run`].
+    pub fn handle(&self) -> ReplicatorHandle {
+        ReplicatorHandle(Arc::clone(&self.signal))
+    }
+
+    /// Syncs at once, then every [`interval`](super::ReplicatorOptions::interval), and a
+    /// [`debounce`](super::ReplicatorOptions::debounce) after each notification, until
+    /// [`ReplicatorHandle::stop`]; then makes one last pass and returns its outcome. After each
+    /// pass the compactions and retention that are due run ([`Replicator::compact`]).
+    ///
+    /// A failed step is reported to `on_event` and retried, waiting twice as long after each
+    /// consecutive failure (up to 32 intervals): nothing is lost by waiting, because the held
+    /// read transaction keeps every unshipped frame in the WAL. The loop ends with the error
+    /// when another process writes the same replica ([`Error::LtxExists`]).
+    pub fn run(&mut self, mut on_event: impl FnMut(RunEvent<'_>)) -> Result<()> {
+        let mut failures = 0u32;
+        // The first pass runs at once.
+        let mut wait = Duration::ZERO;
+        loop {
+            let mut wake = self.signal.wait(wait, failures == 0);
+            if wake == Wake::Notified {
+                wake = self.signal.wait(self.options.debounce, false);
+            }
+            // Commits up to here are covered by this pass; later ones notify again.
+            self.signal.flags().notified = false;
+            let synced = self.sync();
+            on_event(RunEvent::Synced(&synced));
+            let mut failed = match synced {
+                Err(e) if is_fatal(&e) || wake == Wake::Stop => return Err(e),
+                Err(_) => true,
+                Ok(_) if wake == Wake::Stop => return Ok(()),
+                Ok(_) => false,
+            };
+            if !failed {
+                let compacted = self.compact();
+                if !matches!(&compacted, Ok(r) if *r == CompactReport::default()) {
+                    on_event(RunEvent::Compacted(&compacted));
+                }
+                match compacted {
+                    Err(e) if is_fatal(&e) => return Err(e),
+                    Err(_) => failed = true,
+                    Ok(_) => {}
+                }
+            }
+            failures = if failed {
+                failures.saturating_add(1)
+            } else {
+                0
+            };
+            let factor = 1u32 << failures.min(MAX_BACKOFF_SHIFT);
+            wait = self.options.interval.saturating_mul(factor);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_wake_on_notify_and_stop_but_not_on_notify_when_told() {
+        let s = Arc::new(Signal::default());
+        assert_eq!(s.wait(Duration::ZERO, true), Wake::Tick);
+        let h = ReplicatorHandle(Arc::clone(&s));
+        h.notify();
+        assert_eq!(s.wait(Duration::from_secs(3600), true), Wake::Notified);
+        assert_eq!(s.wait(Duration::from_millis(1), false), Wake::Tick);
+        let t = std::thread::spawn({
+            let h = h.clone();
+            move || h.stop()
+        });
+        assert_eq!(s.wait(Duration::from_secs(3600), false), Wake::Stop);
+        t.join().unwrap();
+    }
+}
