@@ -221,10 +221,11 @@ async fn offline_a_generation_waits_queued_and_goes_out_when_the_network_is_back
     let waiting = waiting.expect("the generation says it waits for the network");
     assert_eq!(waiting.status, S::Queued);
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(
-        app.generation(g.id).unwrap().status,
-        S::Queued,
-        "still waiting"
+    // Still waiting: back in the queue, or caught in the middle of its next attempt.
+    let later = app.generation(g.id).unwrap().status;
+    assert!(
+        matches!(later, S::Queued | S::Submitting),
+        "still waiting, got {later:?}"
     );
     assert!(server.requests().is_empty());
 
