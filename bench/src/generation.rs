@@ -3,28 +3,14 @@
 //! pictures were stored (the app's overhead, polling granularity included).
 
 use skaitch_core::generate::GenerateRequest;
-use skaitch_core::keychain::{KeychainError, SecretStore};
-use skaitch_core::{App, Secret};
+use skaitch_core::keychain::MemoryStore;
+use skaitch_core::{App, Secret, TOKEN_KEY};
 use skaitch_testkit::replicate_server::{
     OutputShape, ReplicateServer, Route, Script, ServerConfig, Until,
 };
 use skaitch_testkit::{images, DataDir};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-struct Token(String);
-
-impl SecretStore for Token {
-    fn get(&self, _: &str) -> Result<Option<Secret>, KeychainError> {
-        Ok(Some(Secret::new(self.0.clone())))
-    }
-    fn set(&self, _: &str, _: &Secret) -> Result<(), KeychainError> {
-        Ok(())
-    }
-    fn delete(&self, _: &str) -> Result<bool, KeychainError> {
-        Ok(false)
-    }
-}
 
 /// Runs one generation of a prediction that takes `run` and prints the figures.
 pub fn run(run: Duration) {
@@ -35,7 +21,10 @@ pub fn run(run: Duration) {
     let dir = DataDir::new();
     let app = App::open(dir.path())
         .expect("open data folder")
-        .with_secrets(Arc::new(Token(server.token())))
+        .with_secrets(Arc::new(MemoryStore::with(
+            TOKEN_KEY,
+            Secret::new(server.token()),
+        )))
         .with_replicate_url(&server.url());
     let sketch = app
         .import_bytes("rocket.png", images::png(640, 480, 3), None)

@@ -97,3 +97,36 @@ impl SecretStore for Keychain {
         }
     }
 }
+
+/// A keychain kept in memory: for tests, benchmarks, and a machine without a keychain where
+/// the parent accepts that the token is forgotten when the app quits.
+#[derive(Default)]
+pub struct MemoryStore(std::sync::Mutex<std::collections::HashMap<String, Secret>>);
+
+impl MemoryStore {
+    /// A store that already holds `secret` under `key`.
+    pub fn with(key: &str, secret: Secret) -> MemoryStore {
+        let store = MemoryStore::default();
+        store.lock().insert(key.to_owned(), secret);
+        store
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Secret>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<Secret>, KeychainError> {
+        Ok(self.lock().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, secret: &Secret) -> Result<(), KeychainError> {
+        self.lock().insert(key.to_owned(), secret.clone());
+        Ok(())
+    }
+
+    fn delete(&self, key: &str) -> Result<bool, KeychainError> {
+        Ok(self.lock().remove(key).is_some())
+    }
+}

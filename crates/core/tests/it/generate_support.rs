@@ -2,34 +2,16 @@
 //! in-memory keychain and millisecond poll intervals, sketches to generate from, a TCP proxy
 //! that can be down (offline) and come back.
 
-use skaitch_core::keychain::{KeychainError, SecretStore};
+use skaitch_core::keychain::SecretStore;
 use skaitch_core::store::GenerationStatus;
 use skaitch_core::{App, GenerateRequest, Generation, RunnerConfig, Secret, TOKEN_KEY};
 use skaitch_testkit::replicate_server::{ReplicateServer, ServerConfig};
 use skaitch_testkit::{images, DataDir};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// An in-memory keychain.
-#[derive(Default)]
-pub struct Memory(Mutex<HashMap<String, String>>);
-
-impl SecretStore for Memory {
-    fn get(&self, key: &str) -> Result<Option<Secret>, KeychainError> {
-        Ok(self.0.lock().unwrap().get(key).map(Secret::new))
-    }
-    fn set(&self, key: &str, secret: &Secret) -> Result<(), KeychainError> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(key.into(), secret.expose().into());
-        Ok(())
-    }
-    fn delete(&self, key: &str) -> Result<bool, KeychainError> {
-        Ok(self.0.lock().unwrap().remove(key).is_some())
-    }
-}
+pub type Memory = skaitch_core::keychain::MemoryStore;
 
 /// Millisecond intervals so the suite stays fast; the logic is the production one.
 pub fn fast() -> RunnerConfig {

@@ -1,32 +1,14 @@
 //! The Replicate token use-case against the local Replicate server: checked before it is kept,
 //! a rejected one is never stored, and it appears in no error, database or request body.
 
-use skaitch_core::keychain::{KeychainError, SecretStore};
+use skaitch_core::keychain::SecretStore;
 use skaitch_core::{App, Error, ErrorKind, Secret, TokenSource, TOKEN_KEY};
 use skaitch_testkit::replicate_server::{ReplicateServer, ServerConfig};
 use skaitch_testkit::DataDir;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-/// An in-memory keychain, so these tests do not need a desktop session.
-#[derive(Default)]
-struct Memory(Mutex<HashMap<String, String>>);
-
-impl SecretStore for Memory {
-    fn get(&self, key: &str) -> Result<Option<Secret>, KeychainError> {
-        Ok(self.0.lock().unwrap().get(key).map(Secret::new))
-    }
-    fn set(&self, key: &str, secret: &Secret) -> Result<(), KeychainError> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(key.into(), secret.expose().into());
-        Ok(())
-    }
-    fn delete(&self, key: &str) -> Result<bool, KeychainError> {
-        Ok(self.0.lock().unwrap().remove(key).is_some())
-    }
-}
+/// An in-memory keychain.
+type Memory = skaitch_core::keychain::MemoryStore;
 
 fn app(dir: &DataDir, server: &ReplicateServer, secrets: Arc<Memory>) -> App {
     App::open(&dir.join("data"))
