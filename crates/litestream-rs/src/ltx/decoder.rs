@@ -219,20 +219,7 @@ impl<R: Read> Decoder<R> {
         if index != self.frames {
             return Err(Error::BadPageIndex("entries do not match the page frames"));
         }
-        if self.header.is_snapshot() {
-            let commit = self.header.commit;
-            let last = if commit == self.lock_pgno {
-                commit - 1
-            } else {
-                commit
-            };
-            if self.prev_pgno != last {
-                return Err(Error::SnapshotIncomplete {
-                    last: self.prev_pgno,
-                    commit,
-                });
-            }
-        }
+        super::check_snapshot_complete(&self.header, self.prev_pgno, self.lock_pgno)?;
         let mut extra = [0u8; 1];
         loop {
             match self.r.read(&mut extra) {

@@ -128,20 +128,7 @@ impl<W: Write> Encoder<W> {
 
     /// Writes the end marker, page index and trailer; returns the writer and the trailer.
     pub fn finish(mut self) -> Result<(W, Trailer)> {
-        if self.header.is_snapshot() {
-            let commit = self.header.commit;
-            let last = if commit == self.lock_pgno {
-                commit - 1
-            } else {
-                commit
-            };
-            if self.prev_pgno != last {
-                return Err(Error::SnapshotIncomplete {
-                    last: self.prev_pgno,
-                    commit,
-                });
-            }
-        }
+        super::check_snapshot_complete(&self.header, self.prev_pgno, self.lock_pgno)?;
         let mut tail = vec![0u8; PAGE_HEADER_SIZE];
         tail.extend_from_slice(&encode_index(&self.index));
         let post_apply = 0u64.to_be_bytes();

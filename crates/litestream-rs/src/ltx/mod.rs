@@ -74,6 +74,28 @@ pub(crate) fn compress_bound(page_size: u32) -> usize {
 #[cfg(test)]
 mod codec_tests;
 
+/// A snapshot (min TXID 1) must hold every page up to its commit (the lock page excepted):
+/// `last` is the highest page written or read.
+pub(crate) fn check_snapshot_complete(
+    header: &Header,
+    last: u32,
+    lock_pgno: u32,
+) -> crate::error::Result<()> {
+    if !header.is_snapshot() {
+        return Ok(());
+    }
+    let commit = header.commit;
+    let want = if commit == lock_pgno {
+        commit - 1
+    } else {
+        commit
+    };
+    if last != want {
+        return Err(crate::error::Error::SnapshotIncomplete { last, commit });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
