@@ -44,6 +44,8 @@ pub enum Error {
     SchemaNotLoaded(String),
     #[error("background task failed: {0}")]
     Background(String),
+    #[error("{}", crate::parent::filter::BLOCKED_MESSAGE)]
+    PromptBlocked,
 }
 
 /// The core's result type.
@@ -69,11 +71,13 @@ pub enum ErrorKind {
     /// A run did not finish (or start) in time.
     TimedOut,
     Internal,
+    /// The prompt holds a word the kid-safe filter blocks (the message is friendly).
+    PromptBlocked,
 }
 
 impl ErrorKind {
     /// Every kind, for parsing a stored name back.
-    pub const ALL: [ErrorKind; 13] = [
+    pub const ALL: [ErrorKind; 14] = [
         ErrorKind::NotFound,
         ErrorKind::Invalid,
         ErrorKind::MissingToken,
@@ -87,6 +91,7 @@ impl ErrorKind {
         ErrorKind::ModelFailed,
         ErrorKind::TimedOut,
         ErrorKind::Internal,
+        ErrorKind::PromptBlocked,
     ];
 
     /// The name as serialised (`"OutOfCredit"`), as stored in `generations.error_kind`.
@@ -105,6 +110,7 @@ impl ErrorKind {
             ErrorKind::ModelFailed => "ModelFailed",
             ErrorKind::TimedOut => "TimedOut",
             ErrorKind::Internal => "Internal",
+            ErrorKind::PromptBlocked => "PromptBlocked",
         }
     }
 
@@ -135,6 +141,7 @@ impl Error {
             | Error::InvalidRequest { .. }
             | Error::SchemaNotLoaded(_) => ErrorKind::Invalid,
             Error::Background(_) => ErrorKind::Internal,
+            Error::PromptBlocked => ErrorKind::PromptBlocked,
         }
     }
 }

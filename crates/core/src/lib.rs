@@ -8,6 +8,7 @@
 //! - [`secret`]: the [`Secret`] type for tokens and keys, which can never be printed or serialised
 //! - [`keychain`]: the OS keychain that holds those secrets ([`keychain::SecretStore`])
 //! - `token.rs`: the Replicate API token: check it, store it, replace it, remove it
+//! - [`parent`]: parent controls: the kid-safe filter, costs, the monthly limit, the parent PIN
 //! - [`error`]: the crate's error, and the `{kind, message}` shape the UI receives
 //!
 //! Methods block on SQLite and image work: async callers wrap them in `spawn_blocking`.
@@ -17,6 +18,7 @@ pub mod error;
 pub mod generate;
 pub mod import;
 pub mod keychain;
+pub mod parent;
 pub mod paths;
 mod profiles;
 pub mod secret;

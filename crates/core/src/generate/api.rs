@@ -85,6 +85,7 @@ impl App {
     /// Queues a generation (written to SQLite before any network call) and returns it. The
     /// same sketch and settings while one is still in flight return that one instead.
     pub async fn generate(&self, req: GenerateRequest) -> Result<Generation> {
+        crate::parent::safety::check_request(&req)?;
         let runner = self.runner()?;
         let (store, secrets, env) = (self.store.clone(), self.secrets.clone(), self.env_token);
         let (rec, existed) = tokio::task::spawn_blocking(move || -> Result<_> {

@@ -70,6 +70,9 @@ pub(crate) fn custom_input(
         .and_then(|p| p["minimum"].as_i64())
         .unwrap_or(0);
     put("safety_tolerance", json!(strictest));
+    if !props.contains_key("safety_tolerance") {
+        input.remove("safety_tolerance"); // never a looser value the model does not even list
+    }
     Ok(Value::Object(input))
 }
 

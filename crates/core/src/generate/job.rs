@@ -2,7 +2,7 @@
 //! reconciling a create whose answer was lost (see the module docs of `generate` for why a
 //! create is never paid for twice). How a parent is told about a Replicate error.
 
-use super::request::{with_image, IMAGE_PLACEHOLDER};
+use super::request::{outgoing, IMAGE_PLACEHOLDER};
 use super::runner::{blocking, Runner, Signal};
 use super::upload::{data_url, delete_uploaded, image_url, sketch_png};
 use super::{outputs, poll, Backoff};
@@ -143,7 +143,7 @@ async fn submit(rt: &Arc<Runner>, mut g: GenerationRecord, signal: &mut Signal) 
             Ok(c) => c,
             Err(e) => return fail(rt, &g, &e).await,
         };
-        let input = with_image(&stored_input(&g)?, &url);
+        let input = outgoing(&stored_input(&g)?, &url);
         let to_submitting = GenerationUpdate {
             status: Some(S::Submitting),
             submitting: true,
@@ -249,7 +249,7 @@ async fn reconcile(rt: &Runner, g: &GenerationRecord) -> Result<Option<Predictio
             None => return Ok(None), // never uploaded, so never posted
         }
     };
-    let input = with_image(&stored_input(g)?, &url);
+    let input = outgoing(&stored_input(g)?, &url);
     debug_assert!(!input.to_string().contains(IMAGE_PLACEHOLDER));
     let since_ms = g.submitting_at.unwrap_or(g.created_at).max(0) as u64;
     let since = (UNIX_EPOCH + Duration::from_millis(since_ms))

@@ -158,6 +158,8 @@ pub(crate) fn plan(req: &GenerateRequest, schema: Option<&Value>) -> Result<Plan
         let input = super::custom::custom_input(schema, style, prompt, &params)?;
         (model, version, input)
     };
+    let mut input = input;
+    crate::parent::safety::enforce(&mut input);
     let dedupe = json!({
         "sketch": req.sketch_id, "model": model, "version": version, "style": style.id,
         "prompt": prompt, "n": n, "follow": follow, "seed": req.seed, "extra": params.extra_input,
@@ -220,6 +222,13 @@ fn preset_input(
             "prompt_upsampling": false,
         }),
     }
+}
+
+/// The input as it goes out: the stored one with the sketch's URL, safety fields enforced.
+pub(crate) fn outgoing(stored: &Value, url: &str) -> Value {
+    let mut input = with_image(stored, url);
+    crate::parent::safety::enforce(&mut input);
+    input
 }
 
 /// `input` with the placeholder replaced by the sketch's URL (a data URL or an uploaded file).

@@ -10,5 +10,6 @@ mod import_image;
 mod import_refusals;
 mod import_support;
 mod keychain;
+mod parent_safety;
 mod sketchbook;
 mod token;
