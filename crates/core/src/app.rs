@@ -22,6 +22,8 @@ pub struct App {
     pub(crate) replicate_url: String,
     /// The generation job runner (see [`crate::generate`]).
     pub(crate) generator: crate::generate::Generator,
+    /// Parent controls' clock: month boundaries, the PIN's lock-out (tests inject one).
+    pub(crate) clock: Arc<dyn crate::parent::clock::Clock>,
 }
 
 impl std::fmt::Debug for dyn SecretStore {
@@ -49,6 +51,7 @@ impl App {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| skaitch_replicate::DEFAULT_BASE_URL.to_owned()),
             generator: Default::default(),
+            clock: Arc::new(crate::parent::clock::SystemClock),
         })
     }
 
@@ -87,6 +90,12 @@ impl App {
     /// Talks to Replicate at `url` (tests point it at the local Replicate server).
     pub fn with_replicate_url(mut self, url: &str) -> App {
         self.replicate_url = url.to_owned();
+        self
+    }
+
+    /// Reads time from `clock` for parent controls (tests cross month boundaries with one).
+    pub fn with_clock(mut self, clock: Arc<dyn crate::parent::clock::Clock>) -> App {
+        self.clock = clock;
         self
     }
 

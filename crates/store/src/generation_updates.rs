@@ -131,7 +131,7 @@ impl Store {
         self.write(|tx| update_on(tx, id, from, u))
     }
 
-    /// Asks for a generation to stop: a `queued` one is canceled on the spot; one further along
+    /// Asks for a generation to stop: a `queued` or `held` one is canceled on the spot; one further along
     /// is flagged (`cancel_requested`) for the runner, which cancels the prediction. A finished
     /// one is returned unchanged.
     pub fn request_generation_cancel(&self, id: i64) -> Result<GenerationRecord> {
@@ -141,7 +141,8 @@ impl Store {
                 note: Some(Some("canceled before it started".into())),
                 ..Default::default()
             };
-            if let Some(rec) = update_on(tx, id, &[GenerationStatus::Queued], &queued)? {
+            let waiting = [GenerationStatus::Queued, GenerationStatus::Held];
+            if let Some(rec) = update_on(tx, id, &waiting, &queued)? {
                 return Ok(rec);
             }
             tx.execute(

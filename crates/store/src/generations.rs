@@ -11,12 +11,15 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Where a generation is. `queued` .. `downloading` are in flight; the last four are final.
+/// `held` waits for a parent (the monthly limit), with nothing sent yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum GenerationStatus {
     /// Written, waiting for a free slot (or for the network).
     Queued,
+    /// The monthly limit was reached: waits, unsent, for a parent to allow it.
+    Held,
     /// The sketch is being uploaded with the Files API (too big for a data URL).
     Uploading,
     /// The create POST is being sent, or its answer was lost and is being reconciled.
@@ -36,8 +39,9 @@ pub enum GenerationStatus {
 }
 
 /// Every status, in lifecycle order.
-pub const ALL_STATUSES: [GenerationStatus; 10] = [
+pub const ALL_STATUSES: [GenerationStatus; 11] = [
     GenerationStatus::Queued,
+    GenerationStatus::Held,
     GenerationStatus::Uploading,
     GenerationStatus::Submitting,
     GenerationStatus::Submitted,
@@ -53,6 +57,7 @@ impl GenerationStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             GenerationStatus::Queued => "queued",
+            GenerationStatus::Held => "held",
             GenerationStatus::Uploading => "uploading",
             GenerationStatus::Submitting => "submitting",
             GenerationStatus::Submitted => "submitted",
@@ -82,8 +87,9 @@ impl GenerationStatus {
 }
 
 /// Statuses still in flight (what a restart resumes).
-pub const IN_FLIGHT: [GenerationStatus; 6] = [
+pub const IN_FLIGHT: [GenerationStatus; 7] = [
     GenerationStatus::Queued,
+    GenerationStatus::Held,
     GenerationStatus::Uploading,
     GenerationStatus::Submitting,
     GenerationStatus::Submitted,

@@ -7,11 +7,14 @@
 //! - [`generations`], [`generation_updates`], [`generation_outputs`], [`model_schemas`]: the
 //!   generation job runner's rows, their compare-and-set changes and timeline, the pictures,
 //!   cached model input schemas
+//! - [`costs`], [`parent`]: parent controls: the cost ledger and its totals, generations held
+//!   at the monthly limit and those a parent allowed past it
 //! - [`model`]: the plain types read and written, shared with the UI through ts-rs
 //!
 //! Every method here blocks on SQLite: callers on an async runtime use `spawn_blocking`.
 
 pub mod children;
+pub mod costs;
 pub mod db;
 pub mod drafts;
 mod error;
@@ -21,9 +24,11 @@ pub mod generations;
 pub mod migrate;
 pub mod model;
 pub mod model_schemas;
+pub mod parent;
 pub mod settings;
 pub mod sketches;
 
+pub use costs::{ChildTotal, CostBasis, CostRecord, Unpriced};
 pub use db::Store;
 pub use error::{Error, Result};
 pub use generation_outputs::{NewOutput, OutputImageKind, OutputRecord};

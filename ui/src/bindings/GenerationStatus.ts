@@ -2,5 +2,6 @@
 
 /**
  * Where a generation is. `queued` .. `downloading` are in flight; the last four are final.
+ * `held` waits for a parent (the monthly limit), with nothing sent yet.
  */
-export type GenerationStatus = "queued" | "uploading" | "submitting" | "submitted" | "running" | "downloading" | "succeeded" | "failed" | "canceled" | "expired";
+export type GenerationStatus = "queued" | "held" | "uploading" | "submitting" | "submitted" | "running" | "downloading" | "succeeded" | "failed" | "canceled" | "expired";

@@ -2,7 +2,7 @@
 
 use super::presets::{model_presets, preset};
 use super::request::{plan, GenerateRequest};
-use super::runner::{blocking, token, Runner};
+use super::runner::{token, Runner};
 use super::schema::cached_input_schema;
 use super::styles::style_presets;
 use super::types::{Generation, GenerationEvent};
@@ -34,7 +34,10 @@ fn full(
 ) -> Result<Generation> {
     let outputs = store.generation_outputs(rec.id)?;
     let pos = position(unfinished, rec.id);
-    Ok(Generation::from_record(rec, outputs, pos))
+    let cost = store.generation_cost(rec.id)?;
+    let mut g = Generation::from_record(rec, outputs, pos);
+    g.cost = cost.map(|c| crate::parent::GenerationCost::of(&c));
+    Ok(g)
 }
 
 fn load(store: &Store, id: i64) -> Result<Generation> {
@@ -67,6 +70,17 @@ impl App {
             .get_or_init(|| Runner::start(self, handle));
     }
 
+    /// Tells the UI about generations put back in line and hands them to the runner (if it
+    /// is not started yet, it finds them when it starts).
+    pub(crate) fn requeue(&self, recs: &[GenerationRecord]) {
+        if let Some(r) = self.generator.runner.get() {
+            for rec in recs {
+                r.emit(rec);
+                r.enqueue(rec.id);
+            }
+        }
+    }
+
     /// The runner, started on the current runtime if it was not yet.
     fn runner(&self) -> Result<Arc<Runner>> {
         if let Some(r) = self.generator.runner.get() {
@@ -88,7 +102,8 @@ impl App {
         crate::parent::safety::check_request(&req)?;
         let runner = self.runner()?;
         let (store, secrets, env) = (self.store.clone(), self.secrets.clone(), self.env_token);
-        let (rec, existed) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let clock = self.clock.clone();
+        let (rec, existed, released) = tokio::task::spawn_blocking(move || -> Result<_> {
             if token(&*secrets, env)?.is_none() {
                 return Err(Error::MissingToken);
             }
@@ -109,10 +124,17 @@ impl App {
                 outputs_requested: p.params.num_outputs,
                 dedupe_key: p.dedupe_key,
             };
-            Ok(store.insert_generation(&new)?)
+            let (rec, existed) = store.insert_generation(&new)?;
+            // A new month or a raised limit: generations held earlier may go too.
+            let released = crate::parent::limit::release_if_under(&store, &*clock)?;
+            Ok((rec, existed, released))
         })
         .await
         .map_err(|e| Error::Background(e.to_string()))??;
+        for held in released {
+            runner.emit(&held);
+            runner.enqueue(held.id);
+        }
         if !existed {
             runner.emit(&rec);
             runner.enqueue(rec.id);
@@ -124,7 +146,15 @@ impl App {
     /// Cancels a generation: a queued one at once, a running one at Replicate (it then ends
     /// `canceled`). A finished one is returned unchanged.
     pub async fn cancel_generation(&self, id: i64) -> Result<Generation> {
-        let rec = blocking(&self.store, move |s| s.request_generation_cancel(id)).await?;
+        let now = self.clock.now_ms();
+        let rec = blocking_app(&self.store, move |s| {
+            let rec = s.request_generation_cancel(id)?;
+            if rec.status.is_terminal() {
+                crate::parent::cost::record(s, id, now)?; // canceled before it ran: free
+            }
+            Ok(rec)
+        })
+        .await?;
         if let Some(r) = self.generator.runner.get() {
             r.emit(&rec);
             r.signal_cancel(id);

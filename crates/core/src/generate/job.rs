@@ -45,6 +45,10 @@ async fn drive(rt: &Arc<Runner>, id: i64, signal: &mut Signal) -> Result<()> {
             s if s.is_terminal() => return Ok(()),
             S::Downloading => outputs::download(rt, g, None, signal).await?,
             S::Submitted | S::Running => poll::poll(rt, g, signal).await?,
+            // Waits for a parent (the monthly limit); "allow" puts it back in line.
+            S::Held => return Ok(()),
+            // Never sent yet and the month's limit is reached: hold it (nothing goes out).
+            S::Queued if g.submitting_at.is_none() && hold(rt, &g).await? => return Ok(()),
             // Not reachable through this runner's own changes, but a prediction exists: poll it.
             _ if g.prediction_id.is_some() => {
                 let u = GenerationUpdate {
@@ -56,6 +60,25 @@ async fn drive(rt: &Arc<Runner>, id: i64, signal: &mut Signal) -> Result<()> {
             _ => submit(rt, g, signal).await?,
         }
     }
+}
+
+/// Holds a queued generation when the monthly limit says so; `true` when it was held.
+async fn hold(rt: &Runner, g: &GenerationRecord) -> Result<bool> {
+    let (store, clock, id) = (rt.store.clone(), rt.clock.clone(), g.id);
+    let must =
+        tokio::task::spawn_blocking(move || crate::parent::limit::must_hold(&store, &*clock, id))
+            .await
+            .map_err(|e| Error::Background(e.to_string()))??;
+    if !must {
+        return Ok(false);
+    }
+    let u = GenerationUpdate {
+        status: Some(S::Held),
+        note: Some(Some(crate::parent::limit::HELD_NOTE.into())),
+        ..Default::default()
+    };
+    rt.update(g.id, &[S::Queued], u).await?; // or a cancel won: either way this job is done
+    Ok(true)
 }
 
 /// A passing failure of a call that is safe to repeat: retrying later can succeed.

@@ -66,6 +66,7 @@ mod types;
 mod upload;
 
 pub use presets::{ModelPreset, DEFAULT_MODEL};
+pub(crate) use request::parse_spec;
 pub use request::{GenerateRequest, GenerationParams};
 pub use schema::ModelSchema;
 pub use styles::StylePreset;

@@ -178,7 +178,7 @@ async fn store(
     })
     .await?;
     if let Some(rec) = rec {
-        rt.emit(&rec);
+        rt.publish(&rec).await;
     }
     Ok(())
 }

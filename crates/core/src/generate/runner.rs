@@ -88,6 +88,11 @@ pub(crate) struct Runner {
     handle: Handle,
     queue: mpsc::UnboundedSender<i64>,
     signals: Mutex<HashMap<i64, watch::Sender<bool>>>,
+    /// Jobs running now, and those enqueued again while running (a held generation allowed
+    /// just as its job was ending): they run again once the job ends.
+    running: Mutex<(HashSet<i64>, HashSet<i64>)>,
+    /// Parent controls' clock (month of a cost, the monthly limit).
+    pub(crate) clock: Arc<dyn crate::parent::clock::Clock>,
 }
 
 impl Runner {
@@ -105,6 +110,8 @@ impl Runner {
             handle: handle.clone(),
             queue,
             signals: Mutex::new(HashMap::new()),
+            running: Mutex::new(Default::default()),
+            clock: app.clock.clone(),
         });
         handle.spawn(dispatch(runner.clone(), rx));
         handle.spawn(super::upload::sweep_uploaded_files(runner.clone()));
@@ -141,9 +148,25 @@ impl Runner {
         let from = from.to_vec();
         let rec = blocking(&self.store, move |s| s.update_generation(id, &from, &u)).await?;
         if let Some(r) = &rec {
-            self.emit(r);
+            self.publish(r).await;
         }
         Ok(rec)
+    }
+
+    /// Broadcasts a change; a generation that has just ended is priced first, so whoever
+    /// sees it finished also sees what it cost.
+    pub(crate) async fn publish(&self, rec: &GenerationRecord) {
+        if rec.status.is_terminal() {
+            let (id, now) = (rec.id, self.clock.now_ms());
+            let store = self.store.clone();
+            let priced =
+                tokio::task::spawn_blocking(move || crate::parent::cost::record(&store, id, now))
+                    .await;
+            if let Ok(Err(e)) = priced {
+                eprintln!("skaitch: generation {id}: record its cost: {e}");
+            }
+        }
+        self.emit(rec);
     }
 
     /// Ends an in-flight generation as `status` with a message for the parent.
@@ -218,7 +241,6 @@ async fn dispatch(rt: Arc<Runner>, mut rx: mpsc::UnboundedReceiver<i64>) {
             VecDeque::new()
         }
     };
-    let mut started = HashSet::new();
     loop {
         let id = match pending.pop_front() {
             Some(id) => id,
@@ -227,8 +249,12 @@ async fn dispatch(rt: Arc<Runner>, mut rx: mpsc::UnboundedReceiver<i64>) {
                 None => return,
             },
         };
-        if !started.insert(id) {
-            continue;
+        {
+            let mut running = lock(&rt.running);
+            if !running.0.insert(id) {
+                running.1.insert(id);
+                continue;
+            }
         }
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return;
@@ -239,7 +265,15 @@ async fn dispatch(rt: Arc<Runner>, mut rx: mpsc::UnboundedReceiver<i64>) {
         rt.handle.spawn(async move {
             job::run(&job_rt, id, Signal(Some(signal))).await;
             lock(&job_rt.signals).remove(&id);
+            let again = {
+                let mut running = lock(&job_rt.running);
+                running.0.remove(&id);
+                running.1.remove(&id)
+            };
             drop(slot);
+            if again {
+                job_rt.enqueue(id);
+            }
         });
     }
 }

@@ -53,6 +53,8 @@ pub struct Generation {
     /// Pictures asked for but not delivered (held back by the safety filter).
     pub filtered: u32,
     pub outputs: Vec<GenerationOutput>,
+    /// What it cost, once finished (`usd: None` inside: the price is unknown).
+    pub cost: Option<crate::parent::GenerationCost>,
     pub cancel_requested: bool,
     #[ts(type = "number")]
     pub created_at: i64,
@@ -133,6 +135,7 @@ impl Generation {
                     height: o.height,
                 })
                 .collect(),
+            cost: None,
             cancel_requested: rec.cancel_requested,
             created_at: rec.created_at,
             updated_at: rec.updated_at,

@@ -10,6 +10,7 @@ mod import_image;
 mod import_refusals;
 mod import_support;
 mod keychain;
+mod parent_costs;
 mod parent_safety;
 mod sketchbook;
 mod token;

@@ -1,0 +1,144 @@
+//! The monthly limit (off by default): what was spent this month (local calendar), a warning
+//! from 80 %, and at 100 % new generations are held, unsent, until a parent allows them.
+
+use super::clock::{month_of, Clock};
+use super::cost;
+use crate::Result;
+use serde::Serialize;
+use skaitch_store::Store;
+use ts_rs::TS;
+
+/// The `settings` key of the limit, in US dollars.
+pub(crate) const LIMIT_KEY: &str = "parent.monthly_limit_usd";
+/// From this share of the limit on, the parent is warned.
+pub const WARN_AT: f64 = 0.8;
+/// The note on a held generation.
+pub(crate) const HELD_NOTE: &str =
+    "This month's spending limit is reached: waiting for a parent to allow it";
+
+/// One child's spending this month.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ChildSpending {
+    /// `None`: sketches of nobody in particular (or of a child since deleted, see `name`).
+    #[ts(type = "number | null")]
+    pub child_id: Option<i64>,
+    pub name: Option<String>,
+    pub usd: f64,
+    pub generations: u32,
+    /// Generations whose price is unknown (not in `usd`).
+    pub unknown: u32,
+}
+
+/// This month's spending against the limit, for settings and the generate panel.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Spending {
+    /// `YYYY-MM`, in local time.
+    pub month: String,
+    #[ts(type = "number")]
+    pub from_ms: i64,
+    #[ts(type = "number")]
+    pub until_ms: i64,
+    /// Known costs this month, in US dollars.
+    pub usd: f64,
+    pub generations: u32,
+    /// Generations this month whose price is unknown.
+    pub unknown: u32,
+    pub limit_usd: Option<f64>,
+    /// `usd / limit_usd`.
+    pub fraction: Option<f64>,
+    /// 80 % of the limit or more.
+    pub warning: bool,
+    /// 100 % or more: new generations are held.
+    pub reached: bool,
+    /// Generations waiting for a parent.
+    pub held: u32,
+    pub by_child: Vec<ChildSpending>,
+}
+
+/// The limit, if one is set.
+pub(crate) fn limit(store: &Store) -> Result<Option<f64>> {
+    Ok(store
+        .setting(LIMIT_KEY)?
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0))
+}
+
+/// This month's spending (pricing any finished generation not priced yet).
+pub(crate) fn spending(store: &Store, clock: &dyn Clock) -> Result<Spending> {
+    let now = clock.now_ms();
+    cost::backfill(store, now)?;
+    let month = month_of(now, clock.zone());
+    let rows = store.cost_totals(month.from_ms, month.until_ms)?;
+    let usd: f64 = rows.iter().map(|r| r.usd).sum();
+    let limit = limit(store)?;
+    let fraction = limit.map(|l| if l > 0.0 { usd / l } else { f64::INFINITY });
+    // Compared in millionths of a dollar, so 0.04 of 0.05 is 80 % and not 79.99... %.
+    let (spent, cap) = (micros(usd), limit.map(micros));
+    Ok(Spending {
+        month: month.label,
+        from_ms: month.from_ms,
+        until_ms: month.until_ms,
+        usd,
+        generations: rows.iter().map(|r| r.generations).sum(),
+        unknown: rows.iter().map(|r| r.unknown).sum(),
+        limit_usd: limit,
+        fraction: fraction.filter(|f| f.is_finite()),
+        warning: cap.is_some_and(|c| spent as f64 >= c as f64 * WARN_AT),
+        reached: cap.is_some_and(|c| spent >= c),
+        held: store.held_count()?,
+        by_child: rows
+            .into_iter()
+            .map(|r| ChildSpending {
+                child_id: r.child_id,
+                name: r.name,
+                usd: r.usd,
+                generations: r.generations,
+                unknown: r.unknown,
+            })
+            .collect(),
+    })
+}
+
+/// Whether generation `id` must wait for a parent: a limit is set, it is reached this month,
+/// and no parent allowed this one past it.
+pub(crate) fn must_hold(store: &Store, clock: &dyn Clock, id: i64) -> Result<bool> {
+    if under_limit(store, clock)? {
+        return Ok(false);
+    }
+    Ok(!store.is_approved(id)?)
+}
+
+/// Whether new generations may go now (no limit, or under it this month).
+pub(crate) fn under_limit(store: &Store, clock: &dyn Clock) -> Result<bool> {
+    let Some(limit) = limit(store)? else {
+        return Ok(true);
+    };
+    let month = month_of(clock.now_ms(), clock.zone());
+    let spent: f64 = store
+        .cost_totals(month.from_ms, month.until_ms)?
+        .iter()
+        .map(|r| r.usd)
+        .sum();
+    Ok(micros(spent) < micros(limit))
+}
+
+/// Dollars in whole millionths.
+fn micros(usd: f64) -> i64 {
+    (usd * 1e6).round() as i64
+}
+
+/// Puts held generations back in line if new ones may go now (a new month, a raised limit);
+/// the runner checks each again. Returns those moved.
+pub(crate) fn release_if_under(
+    store: &Store,
+    clock: &dyn Clock,
+) -> Result<Vec<skaitch_store::GenerationRecord>> {
+    if store.held_count()? == 0 || !under_limit(store, clock)? {
+        return Ok(Vec::new());
+    }
+    Ok(store.release_held()?)
+}
