@@ -24,6 +24,8 @@ pub struct App {
     pub(crate) generator: crate::generate::Generator,
     /// Parent controls' clock: month boundaries, the PIN's lock-out (tests inject one).
     pub(crate) clock: Arc<dyn crate::parent::clock::Clock>,
+    /// Until when (Unix ms) a right parent PIN keeps parent-only actions open.
+    pub(crate) parent_session: std::sync::Mutex<Option<i64>>,
 }
 
 impl std::fmt::Debug for dyn SecretStore {
@@ -52,6 +54,7 @@ impl App {
                 .unwrap_or_else(|| skaitch_replicate::DEFAULT_BASE_URL.to_owned()),
             generator: Default::default(),
             clock: Arc::new(crate::parent::clock::SystemClock),
+            parent_session: Default::default(),
         })
     }
 

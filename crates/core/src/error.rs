@@ -46,6 +46,14 @@ pub enum Error {
     Background(String),
     #[error("{}", crate::parent::filter::BLOCKED_MESSAGE)]
     PromptBlocked,
+    #[error("a parent needs to enter the PIN for this")]
+    ParentLocked,
+    #[error("that PIN is not right: {tries_left} more tries before it locks for a minute")]
+    WrongPin { tries_left: u32 },
+    #[error("too many wrong PINs: try again in {seconds} s")]
+    PinLockedOut { seconds: u64 },
+    #[error("that is not the Replicate token saved on this computer")]
+    PinResetRefused,
 }
 
 /// The core's result type.
@@ -73,11 +81,15 @@ pub enum ErrorKind {
     Internal,
     /// The prompt holds a word the kid-safe filter blocks (the message is friendly).
     PromptBlocked,
+    /// A parent-only action: ask for the PIN (`unlock_parent`), then retry it.
+    ParentLocked,
+    /// A wrong PIN, or too many of them (the message says how long to wait).
+    WrongPin,
 }
 
 impl ErrorKind {
     /// Every kind, for parsing a stored name back.
-    pub const ALL: [ErrorKind; 14] = [
+    pub const ALL: [ErrorKind; 16] = [
         ErrorKind::NotFound,
         ErrorKind::Invalid,
         ErrorKind::MissingToken,
@@ -92,6 +104,8 @@ impl ErrorKind {
         ErrorKind::TimedOut,
         ErrorKind::Internal,
         ErrorKind::PromptBlocked,
+        ErrorKind::ParentLocked,
+        ErrorKind::WrongPin,
     ];
 
     /// The name as serialised (`"OutOfCredit"`), as stored in `generations.error_kind`.
@@ -111,6 +125,8 @@ impl ErrorKind {
             ErrorKind::TimedOut => "TimedOut",
             ErrorKind::Internal => "Internal",
             ErrorKind::PromptBlocked => "PromptBlocked",
+            ErrorKind::ParentLocked => "ParentLocked",
+            ErrorKind::WrongPin => "WrongPin",
         }
     }
 
@@ -142,6 +158,9 @@ impl Error {
             | Error::SchemaNotLoaded(_) => ErrorKind::Invalid,
             Error::Background(_) => ErrorKind::Internal,
             Error::PromptBlocked => ErrorKind::PromptBlocked,
+            Error::ParentLocked => ErrorKind::ParentLocked,
+            Error::WrongPin { .. } | Error::PinLockedOut { .. } => ErrorKind::WrongPin,
+            Error::PinResetRefused => ErrorKind::Unauthorized,
         }
     }
 }

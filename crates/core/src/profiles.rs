@@ -30,6 +30,7 @@ impl App {
 
     /// Deletes a child; `policy` says what happens to the child's sketches.
     pub fn delete_child(&self, id: i64, policy: OrphanPolicy) -> Result<()> {
+        self.require_parent()?;
         self.store.delete_child(id, policy)?;
         if self.active_child()? == Some(id) {
             self.store.set_setting(ACTIVE_CHILD, None)?;

@@ -194,6 +194,7 @@ impl App {
 
     /// Deletes a sketch and everything made from it.
     pub fn delete_sketch(&self, id: i64) -> Result<()> {
+        self.require_parent()?;
         Ok(self.store.delete_sketch(id)?)
     }
 

@@ -78,6 +78,7 @@ impl App {
     /// Checks a pasted token and, if Replicate accepts it, stores it in the keychain (replacing
     /// any earlier one). A rejected token is not stored.
     pub async fn set_token(&self, token: Secret) -> Result<TokenStatus> {
+        self.require_parent()?;
         let mut status = self.check_token(&token).await?;
         self.secrets.set(TOKEN_KEY, &token)?;
         status.source = Some(TokenSource::Keychain);
@@ -86,6 +87,7 @@ impl App {
 
     /// Removes the stored token; `false` if there was none.
     pub fn clear_token(&self) -> Result<bool> {
+        self.require_parent()?;
         Ok(self.secrets.delete(TOKEN_KEY)?)
     }
 

@@ -70,6 +70,7 @@ impl App {
     /// Sets the monthly limit in US dollars (`None`: no limit). Held generations go back in
     /// line, to be checked against the new limit.
     pub fn set_monthly_limit(&self, usd: Option<f64>) -> Result<Spending> {
+        self.require_parent()?;
         if let Some(v) = usd {
             money(v, "limit")?;
         }
@@ -81,6 +82,7 @@ impl App {
 
     /// Lets a held generation go past the monthly limit ("allow one more").
     pub fn allow_generation(&self, id: i64) -> Result<Generation> {
+        self.require_parent()?;
         if let Some(rec) = self.store.approve_held(id)? {
             self.requeue(&[rec]);
         }
@@ -137,6 +139,7 @@ impl App {
     /// Sets how model `owner/name` is priced (`None`: back to the shipped price). Costs already
     /// recorded keep the price they were recorded with.
     pub fn set_model_price(&self, model: &str, price: Option<ModelPrice>) -> Result<PriceTable> {
+        self.require_parent()?;
         if crate::generate::parse_spec(model).is_none() {
             return Err(Error::UnknownModel(model.to_owned()));
         }
@@ -172,6 +175,7 @@ impl App {
 
     /// Sets a hardware type's price per second (`None`: back to the shipped price).
     pub fn set_hardware_price(&self, id: &str, price: Option<HardwarePrice>) -> Result<PriceTable> {
+        self.require_parent()?;
         let mut overrides = cost::overrides(&self.store)?;
         match price {
             None => {

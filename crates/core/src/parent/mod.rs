@@ -9,6 +9,8 @@
 //! - `clock.rs`: now and the local calendar (injectable: tests cross month boundaries)
 //! - `limit.rs`: this month's spending, the 80 % warning, holding at 100 %
 //! - `api.rs`: the `impl App` block: spending, the limit, prices, allowing a held generation
+//! - `pin.rs`: the optional parent PIN (Argon2id hash, lock-out, sessions) and the one-line
+//!   guard `self.require_parent()?` for parent-only actions
 //!
 //! # Held generations
 //! A generation is checked against the limit just before its first send: over the limit it
@@ -22,8 +24,10 @@ pub mod clock;
 pub mod cost;
 pub mod filter;
 pub mod limit;
+pub mod pin;
 pub(crate) mod safety;
 
 pub use api::{HardwareRow, ModelPriceRow, PriceTable};
 pub use cost::{CostKind, GenerationCost, HardwarePrice, ModelPrice, PriceList};
 pub use limit::{ChildSpending, Spending};
+pub use pin::{ParentSession, PinStatus};

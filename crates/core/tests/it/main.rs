@@ -11,6 +11,7 @@ mod import_refusals;
 mod import_support;
 mod keychain;
 mod parent_costs;
+mod parent_pin;
 mod parent_safety;
 mod sketchbook;
 mod token;
