@@ -31,6 +31,18 @@ fn main() {
         "generations_for_sketch",
         "jobs",
         "watch_generations",
+        "spending",
+        "set_monthly_limit",
+        "allow_generation",
+        "price_table",
+        "set_model_price",
+        "set_hardware_price",
+        "pin_status",
+        "unlock_parent",
+        "lock_parent",
+        "set_pin",
+        "remove_pin",
+        "remove_pin_with_token",
     ];
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -52,6 +52,18 @@ pub fn run() {
             commands::generate::generations_for_sketch,
             commands::generate::jobs,
             commands::generate::watch_generations,
+            commands::parent::spending,
+            commands::parent::set_monthly_limit,
+            commands::parent::allow_generation,
+            commands::parent::price_table,
+            commands::parent::set_model_price,
+            commands::parent::set_hardware_price,
+            commands::parent::pin_status,
+            commands::parent::unlock_parent,
+            commands::parent::lock_parent,
+            commands::parent::set_pin,
+            commands::parent::remove_pin,
+            commands::parent::remove_pin_with_token,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

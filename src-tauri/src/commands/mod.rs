@@ -4,5 +4,6 @@ pub mod children;
 pub mod drafts;
 pub mod generate;
 pub mod info;
+pub mod parent;
 pub mod sketches;
 pub mod token;

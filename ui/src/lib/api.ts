@@ -15,8 +15,16 @@ import type { GenerationEvent } from "../bindings/GenerationEvent";
 import type { ModelPreset } from "../bindings/ModelPreset";
 import type { StylePreset } from "../bindings/StylePreset";
 import type { ModelSchema } from "../bindings/ModelSchema";
+import type { Spending } from "../bindings/Spending";
+import type { PriceTable } from "../bindings/PriceTable";
+import type { ModelPrice } from "../bindings/ModelPrice";
+import type { HardwarePrice } from "../bindings/HardwarePrice";
+import type { PinStatus } from "../bindings/PinStatus";
+import type { ParentSession } from "../bindings/ParentSession";
+import type { GenerationCost } from "../bindings/GenerationCost";
 
 export type { ModelSchema };
+export type { Spending, PriceTable, ModelPrice, HardwarePrice, PinStatus, ParentSession, GenerationCost };
 export type { TokenStatus, GenerateRequest, Generation, GenerationEvent, ModelPreset, StylePreset };
 export type { Child, ImportedFile, ImportReport, ImageKind, OrphanPolicy, Sketch, SketchQuery, UiError };
 
@@ -43,6 +51,18 @@ function uploadHeaders(text: string, childId: number | null, key: "x-title" | "x
   return { [key]: encodeURIComponent(text), "x-child-id": childId === null ? "" : String(childId) };
 }
 
+/** Runs a parent-only command: when it answers `ParentLocked`, asks for the PIN and retries. */
+type Gate = <T>(action: () => Promise<T>) => Promise<T>;
+let parentGate: Gate = (action) => action();
+/** Installed by `parent/gate.svelte.ts` (the PIN prompt). */
+export function setParentGate(gate: Gate): void {
+  parentGate = gate;
+}
+/** Wraps a parent-only command (one line per command): `guarded(() => invoke(...))`. */
+export function guarded<T>(action: () => Promise<T>): Promise<T> {
+  return parentGate(action);
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
 
@@ -50,7 +70,7 @@ export const api = {
   getSketch: (id: number) => invoke<Sketch>("get_sketch", { id }),
   renameSketch: (id: number, title: string) => invoke<Sketch>("rename_sketch", { id, title }),
   assignSketch: (id: number, childId: number | null) => invoke<Sketch>("assign_sketch", { id, childId }),
-  deleteSketch: (id: number) => invoke<void>("delete_sketch", { id }),
+  deleteSketch: (id: number) => guarded(() => invoke<void>("delete_sketch", { id })),
   importFiles: (paths: string[], childId: number | null) =>
     invoke<ImportReport>("import_files", { paths, childId }),
   importBytes: (bytes: Uint8Array, name: string, childId: number | null) =>
@@ -65,13 +85,13 @@ export const api = {
   listChildren: () => invoke<Child[]>("list_children"),
   addChild: (name: string) => invoke<Child>("add_child", { name }),
   renameChild: (id: number, name: string) => invoke<Child>("rename_child", { id, name }),
-  deleteChild: (id: number, policy: OrphanPolicy) => invoke<void>("delete_child", { id, policy }),
+  deleteChild: (id: number, policy: OrphanPolicy) => guarded(() => invoke<void>("delete_child", { id, policy })),
   activeChild: () => invoke<number | null>("active_child"),
   setActiveChild: (id: number | null) => invoke<void>("set_active_child", { id }),
 
   tokenStatus: (online: boolean) => invoke<TokenStatus>("token_status", { online }),
-  setToken: (token: string) => invoke<TokenStatus>("set_token", { token }),
-  clearToken: () => invoke<boolean>("clear_token"),
+  setToken: (token: string) => guarded(() => invoke<TokenStatus>("set_token", { token })),
+  clearToken: () => guarded(() => invoke<boolean>("clear_token")),
 
   modelPresets: () => invoke<ModelPreset[]>("model_presets"),
   stylePresets: () => invoke<StylePreset[]>("style_presets"),
@@ -86,6 +106,21 @@ export const api = {
     channel.onmessage = onEvent;
     return invoke<void>("watch_generations", { channel });
   },
+
+  spending: () => invoke<Spending>("spending"),
+  setMonthlyLimit: (usd: number | null) => guarded(() => invoke<Spending>("set_monthly_limit", { usd })),
+  allowGeneration: (id: number) => guarded(() => invoke<Generation>("allow_generation", { id })),
+  priceTable: () => invoke<PriceTable>("price_table"),
+  setModelPrice: (model: string, price: ModelPrice | null) =>
+    guarded(() => invoke<PriceTable>("set_model_price", { model, price })),
+  setHardwarePrice: (id: string, price: HardwarePrice | null) =>
+    guarded(() => invoke<PriceTable>("set_hardware_price", { id, price })),
+  pinStatus: () => invoke<PinStatus>("pin_status"),
+  unlockParent: (pin: string) => invoke<ParentSession>("unlock_parent", { pin }),
+  lockParent: () => invoke<void>("lock_parent"),
+  setPin: (pin: string) => guarded(() => invoke<ParentSession>("set_pin", { pin })),
+  removePin: () => guarded(() => invoke<void>("remove_pin")),
+  removePinWithToken: (token: string) => invoke<void>("remove_pin_with_token", { token }),
 };
 
 /** The URL of a generated picture (or its thumbnail), served by the `skaitch://` protocol. */
