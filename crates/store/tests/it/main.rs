@@ -4,6 +4,7 @@ mod children;
 mod concurrency;
 mod generations;
 mod migrations;
+mod parent;
 mod sketches;
 
 use skaitch_store::{Blob, NewSketch, SketchSource, Store};
