@@ -7,6 +7,7 @@
 //! - [`generations`], [`generation_updates`], [`generation_outputs`], [`model_schemas`]: the
 //!   generation job runner's rows, their compare-and-set changes and timeline, the pictures,
 //!   cached model input schemas
+//! - [`swap`]: replacing the database file under a live `Store` (restoring a backup)
 //! - [`model`]: the plain types read and written, shared with the UI through ts-rs
 //!
 //! Every method here blocks on SQLite: callers on an async runtime use `spawn_blocking`.
@@ -23,6 +24,7 @@ pub mod model;
 pub mod model_schemas;
 pub mod settings;
 pub mod sketches;
+pub mod swap;
 
 pub use db::Store;
 pub use error::{Error, Result};

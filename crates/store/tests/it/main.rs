@@ -5,6 +5,7 @@ mod concurrency;
 mod generations;
 mod migrations;
 mod sketches;
+mod swap;
 
 use skaitch_store::{Blob, NewSketch, SketchSource, Store};
 
