@@ -22,6 +22,8 @@ pub struct App {
     pub(crate) replicate_url: String,
     /// The generation job runner (see [`crate::generate`]).
     pub(crate) generator: crate::generate::Generator,
+    /// The backup replicator (see [`crate::backup`]).
+    pub(crate) backup: crate::backup::Service,
 }
 
 impl std::fmt::Debug for dyn SecretStore {
@@ -49,6 +51,7 @@ impl App {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| skaitch_replicate::DEFAULT_BASE_URL.to_owned()),
             generator: Default::default(),
+            backup: Default::default(),
         })
     }
 

@@ -42,6 +42,8 @@ pub enum Error {
     InvalidRequest { field: &'static str, reason: String },
     #[error("model {0} has no cached input schema: load it once while online")]
     SchemaNotLoaded(String),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     #[error("background task failed: {0}")]
     Background(String),
 }
@@ -69,11 +71,13 @@ pub enum ErrorKind {
     /// A run did not finish (or start) in time.
     TimedOut,
     Internal,
+    /// Valid credentials that may not do this (a backup bucket or folder).
+    Forbidden,
 }
 
 impl ErrorKind {
     /// Every kind, for parsing a stored name back.
-    pub const ALL: [ErrorKind; 13] = [
+    pub const ALL: [ErrorKind; 14] = [
         ErrorKind::NotFound,
         ErrorKind::Invalid,
         ErrorKind::MissingToken,
@@ -87,6 +91,7 @@ impl ErrorKind {
         ErrorKind::ModelFailed,
         ErrorKind::TimedOut,
         ErrorKind::Internal,
+        ErrorKind::Forbidden,
     ];
 
     /// The name as serialised (`"OutOfCredit"`), as stored in `generations.error_kind`.
@@ -105,6 +110,7 @@ impl ErrorKind {
             ErrorKind::ModelFailed => "ModelFailed",
             ErrorKind::TimedOut => "TimedOut",
             ErrorKind::Internal => "Internal",
+            ErrorKind::Forbidden => "Forbidden",
         }
     }
 
@@ -135,6 +141,7 @@ impl Error {
             | Error::InvalidRequest { .. }
             | Error::SchemaNotLoaded(_) => ErrorKind::Invalid,
             Error::Background(_) => ErrorKind::Internal,
+            Error::Backup(e) => e.kind(),
         }
     }
 }
@@ -156,7 +163,7 @@ fn replicate_kind(e: &skaitch_replicate::Error) -> ErrorKind {
 }
 
 /// What a failed command returns to the UI.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct UiError {
     pub kind: ErrorKind,

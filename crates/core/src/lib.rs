@@ -8,11 +8,13 @@
 //! - [`secret`]: the [`Secret`] type for tokens and keys, which can never be printed or serialised
 //! - [`keychain`]: the OS keychain that holds those secrets ([`keychain::SecretStore`])
 //! - `token.rs`: the Replicate API token: check it, store it, replace it, remove it
+//! - [`backup`]: continuous backup to S3 or a folder (litestream-rs), verify, restore
 //! - [`error`]: the crate's error, and the `{kind, message}` shape the UI receives
 //!
 //! Methods block on SQLite and image work: async callers wrap them in `spawn_blocking`.
 
 mod app;
+pub mod backup;
 pub mod error;
 pub mod generate;
 pub mod import;

@@ -1,0 +1,35 @@
+//! Continuous backup of the family's database with `litestream-rs`, inside the app.
+//!
+//! # Layout
+//! - `config.rs`: [`BackupConfig`] (a settings row), provider presets, the replica client it
+//!   describes; the S3 secret key lives in the keychain
+//! - `probe.rs`: "Test connection", each failure its own [`BackupError`]
+//! - `service.rs`: the replicator thread the `App` owns, woken by every commit
+//! - `status.rs`: [`BackupStatus`]: state, last sync, lag, size, snapshots, restore window
+//! - `api.rs`: set up, start, pause, resume, off, back up now, the first-start welcome
+//! - `verify.rs`: canary row -> restore -> row present and integrity ok
+//! - `restore.rs`: restore points, restoring over the live database (old one kept aside)
+//! - `lock.rs`: one replicating process per data folder
+//! - `error.rs`: [`BackupError`]
+
+mod api;
+mod config;
+mod error;
+mod lock;
+mod probe;
+mod restore;
+mod service;
+mod status;
+mod verify;
+
+pub use api::{VERIFICATION_SETTING, WELCOME_SETTING};
+pub use config::{
+    backup_presets, BackupConfig, BackupPreset, BackupProvider, CONFIG_SETTING, SECRET_KEY,
+    TARGET_SETTING,
+};
+pub use error::BackupError;
+pub use lock::LOCK_FILE;
+pub use restore::{RestoreOutcome, RestoreTarget};
+pub(crate) use service::Service;
+pub use status::{BackupState, BackupStatus, RestorePoint, RestoreWindow, Verification};
+pub use verify::CANARY_SETTING;
