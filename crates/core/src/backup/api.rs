@@ -25,7 +25,7 @@ impl App {
             return Ok(());
         };
         self.backup.set_verification(self.last_verification()?);
-        let secret = self.backup_secret()?;
+        let secret = self.secret_for(&c)?;
         let client = Target::new(&c, secret.as_ref(), RUN_ATTEMPTS)?.client();
         self.backup
             .start(&self.store, &self.data_dir, client, c.target())
@@ -99,9 +99,12 @@ impl App {
 
     /// Stops backing up and forgets the destination and its key (the backup itself stays).
     pub fn disable_backup(&self) -> Result<()> {
+        let was_s3 = self.backup_config()?.is_some_and(|c| c.is_s3());
         self.stop_backup();
         self.store.set_setting(CONFIG_SETTING, None)?;
-        self.secrets.delete(SECRET_KEY)?;
+        if was_s3 {
+            self.secrets.delete(SECRET_KEY)?;
+        }
         Ok(())
     }
 

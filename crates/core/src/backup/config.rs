@@ -255,6 +255,15 @@ impl App {
         Ok(self.backup_secret()?.is_some())
     }
 
+    /// The saved secret when `c` needs one (a folder never touches the keychain).
+    pub(crate) fn secret_for(&self, c: &BackupConfig) -> Result<Option<Secret>> {
+        if c.is_s3() {
+            self.backup_secret()
+        } else {
+            Ok(None)
+        }
+    }
+
     pub(crate) fn backup_secret(&self) -> Result<Option<Secret>> {
         Ok(self.secrets.get(SECRET_KEY)?.filter(|s| !s.is_empty()))
     }

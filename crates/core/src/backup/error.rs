@@ -40,7 +40,7 @@ pub enum BackupError {
     ReplicaInUse { target: String },
     #[error("another computer or app is backing up to {target}: backups stopped so neither overwrites the other")]
     SecondWriter { target: String },
-    #[error("another Skaitch is backing up this sketchbook right now")]
+    #[error("another Skaitch (the app, or a `skaitch backup` command) is backing up this sketchbook right now: close it first")]
     Busy,
     #[error("backups are {0}: resume them first")]
     NotRunning(&'static str),

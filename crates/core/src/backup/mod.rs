@@ -9,6 +9,7 @@
 //! - `api.rs`: set up, start, pause, resume, off, back up now, the first-start welcome
 //! - `verify.rs`: canary row -> restore -> row present and integrity ok
 //! - `restore.rs`: restore points, restoring over the live database (old one kept aside)
+//! - `overview.rs`: the replica's files and status for the CLI, whoever replicates
 //! - `lock.rs`: one replicating process per data folder
 //! - `error.rs`: [`BackupError`]
 
@@ -16,6 +17,7 @@ mod api;
 mod config;
 mod error;
 mod lock;
+mod overview;
 mod probe;
 mod restore;
 mod service;
@@ -28,6 +30,8 @@ pub use config::{
     TARGET_SETTING,
 };
 pub use error::BackupError;
+/// The replication library, for its file listing types.
+pub use litestream_rs as litestream;
 pub use lock::LOCK_FILE;
 pub use restore::{RestoreOutcome, RestoreTarget};
 pub(crate) use service::Service;

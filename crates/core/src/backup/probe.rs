@@ -70,7 +70,7 @@ impl App {
         let c = config.normalized()?;
         let secret = match secret.filter(|s| !s.is_empty()) {
             Some(s) => Some(s),
-            None => self.backup_secret()?,
+            None => self.secret_for(&c)?,
         };
         probe(&c, secret.as_ref())
     }

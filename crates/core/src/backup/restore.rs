@@ -85,7 +85,7 @@ fn stamp() -> String {
 
 impl App {
     fn backup_client(&self, c: &BackupConfig) -> Result<Box<dyn ReplicaClient + Send + Sync>> {
-        Ok(Target::new(c, self.backup_secret()?.as_ref(), 5)?.client())
+        Ok(Target::new(c, self.secret_for(c)?.as_ref(), 5)?.client())
     }
 
     /// Every state the backup can restore to, newest first.
@@ -130,6 +130,10 @@ impl App {
     }
 
     fn restore_in_place(&self, c: &BackupConfig, target: RestoreTarget) -> Result<RestoreOutcome> {
+        // Swapping the file under another process (the desktop app) would strand its writes.
+        if !self.backup.holds_lock() && super::lock::ProcessLock::held_elsewhere(&self.data_dir) {
+            return Err(BackupError::Busy.into());
+        }
         let client = self.backup_client(c)?;
         let db = paths::db_path(&self.data_dir);
         let tmp = sibling(&db, &format!(".restoring-{}", stamp()));

@@ -166,6 +166,10 @@ fn run(shared: Arc<Shared>, db: PathBuf, client: Client, target: String) {
     {
         let mut g = shared.lock();
         if g.stopping {
+            // Stopped before it could start: still the one last pass a stop promises.
+            drop(g);
+            let synced = rep.sync();
+            shared.on_event(&RunEvent::Synced(&synced));
             return;
         }
         g.handle = Some(rep.handle());

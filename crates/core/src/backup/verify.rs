@@ -23,7 +23,7 @@ impl App {
         if !self.backup.is_running() && !elsewhere {
             return Err(BackupError::NotRunning("paused or off").into());
         }
-        let client = Target::new(&c, self.backup_secret()?.as_ref(), 5)?.client();
+        let client = Target::new(&c, self.secret_for(&c)?.as_ref(), 5)?.client();
         let outcome = match check(self, &*client, timeout) {
             Ok(txid) => Verification {
                 at_ms: skaitch_store::now_ms(),
