@@ -65,6 +65,16 @@ impl Default for BackupConfig {
     }
 }
 
+/// What the backup dialog opens with: the destination, and whether its key is saved (the key
+/// itself never leaves the keychain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupSettings {
+    pub config: Option<BackupConfig>,
+    pub secret_saved: bool,
+}
+
 /// What choosing a provider fills in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -248,6 +258,19 @@ impl App {
             reason: format!("stored backup settings unreadable: {e}"),
         })?;
         Ok(Some(c))
+    }
+
+    /// The destination and whether its key is in the keychain (never the key).
+    pub fn backup_settings(&self) -> Result<BackupSettings> {
+        let config = self.backup_config()?;
+        let secret_saved = match &config {
+            Some(c) if c.is_s3() => self.backup_secret_saved()?,
+            _ => false,
+        };
+        Ok(BackupSettings {
+            config,
+            secret_saved,
+        })
     }
 
     /// Whether the keychain holds the S3 secret key.

@@ -26,8 +26,8 @@ mod verify;
 
 pub use api::{VERIFICATION_SETTING, WELCOME_SETTING};
 pub use config::{
-    backup_presets, BackupConfig, BackupPreset, BackupProvider, CONFIG_SETTING, SECRET_KEY,
-    TARGET_SETTING,
+    backup_presets, BackupConfig, BackupPreset, BackupProvider, BackupSettings, CONFIG_SETTING,
+    SECRET_KEY, TARGET_SETTING,
 };
 pub use error::BackupError;
 /// The replication library, for its file listing types.

@@ -147,6 +147,8 @@ impl Shared {
         if let Some(h) = &g.handle {
             h.notify();
         }
+        // The window shows "backing up…" until the pass that ships it.
+        self.changed(&g);
     }
 }
 
