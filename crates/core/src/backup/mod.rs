@@ -3,6 +3,7 @@
 //! # Layout
 //! - `config.rs`: [`BackupConfig`] (a settings row), provider presets, the replica client it
 //!   describes; the S3 secret key lives in the keychain
+//! - `presets.rs`: what each provider preset fills in
 //! - `probe.rs`: "Test connection", each failure its own [`BackupError`]
 //! - `service.rs`: the replicator thread the `App` owns, woken by every commit
 //! - `status.rs`: [`BackupStatus`]: state, last sync, lag, size, snapshots, restore window
@@ -18,6 +19,7 @@ mod config;
 mod error;
 mod lock;
 mod overview;
+mod presets;
 mod probe;
 mod restore;
 mod service;
@@ -26,13 +28,13 @@ mod verify;
 
 pub use api::{VERIFICATION_SETTING, WELCOME_SETTING};
 pub use config::{
-    backup_presets, BackupConfig, BackupPreset, BackupProvider, BackupSettings, CONFIG_SETTING,
-    SECRET_KEY, TARGET_SETTING,
+    BackupConfig, BackupProvider, BackupSettings, CONFIG_SETTING, SECRET_KEY, TARGET_SETTING,
 };
 pub use error::BackupError;
 /// The replication library, for its file listing types.
 pub use litestream_rs as litestream;
 pub use lock::LOCK_FILE;
+pub use presets::{backup_presets, BackupPreset};
 pub use restore::{RestoreOutcome, RestoreTarget};
 pub(crate) use service::Service;
 pub use status::{BackupState, BackupStatus, RestorePoint, RestoreWindow, Verification};
