@@ -25,10 +25,19 @@ impl App {
             return Ok(());
         };
         self.backup.set_verification(self.last_verification()?);
-        let secret = self.secret_for(&c)?;
-        let client = Target::new(&c, secret.as_ref(), RUN_ATTEMPTS)?.client();
-        self.backup
-            .start(&self.store, &self.data_dir, client, c.target())
+        let started = self.secret_for(&c).and_then(|secret| {
+            let client = Target::new(&c, secret.as_ref(), RUN_ATTEMPTS)?.client();
+            self.backup
+                .start(&self.store, &self.data_dir, client, c.target())
+        });
+        if let Err(e) = &started {
+            let shown = crate::UiError {
+                kind: e.kind(),
+                message: e.to_string(),
+            };
+            self.backup.failed_to_start(c.target(), shown);
+        }
+        started
     }
 
     /// Stops replicating after one last pass (app exit, CLI end). Idempotent.

@@ -208,6 +208,15 @@ impl Service {
             .is_some_and(|t| !t.is_finished())
     }
 
+    /// Shows why backups could not start (no key in the keychain, another replicator...).
+    pub(crate) fn failed_to_start(&self, target: String, e: UiError) {
+        let mut g = self.shared.lock();
+        g.state = BackupState::Error;
+        g.target = Some(target);
+        g.fatal = Some(e);
+        self.shared.changed(&g);
+    }
+
     pub(crate) fn set_verification(&self, v: Option<Verification>) {
         let mut g = self.shared.lock();
         g.verification = v;
@@ -244,7 +253,8 @@ impl Service {
         g.target = Some(target.clone());
         g.fatal = None;
         g.stopping = false;
-        g.tracker = Tracker::default();
+        // Commits made while paused are still waiting: keep them for the lag.
+        g.tracker.restart();
         let (shared, db) = (Arc::clone(&self.shared), store.path().to_owned());
         let spawned = std::thread::Builder::new()
             .name("skaitch-backup".into())

@@ -107,6 +107,15 @@ impl Tracker {
         }
     }
 
+    /// Forgets what a previous run learnt about the replica; unshipped commits stay pending.
+    pub(crate) fn restart(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        *self = Tracker {
+            pending,
+            ..Tracker::default()
+        };
+    }
+
     pub(crate) fn has_pending(&self) -> bool {
         !self.pending.is_empty()
     }
