@@ -21,8 +21,9 @@ def free_port() -> int:
 class App:
     """Starts the app through tauri-driver; `restart()` quits the window and opens it again."""
 
-    def __init__(self, data_dir: str, out_dir: str, extra_env=None):
+    def __init__(self, data_dir: str, out_dir: str, extra_env=None, keep_welcome=False):
         self.data_dir = data_dir
+        self.keep_welcome = keep_welcome
         self.out_dir = out_dir
         self.port = free_port()
         env = dict(os.environ, SKAITCH_DATA_DIR=data_dir, **(extra_env or {}))
@@ -50,6 +51,20 @@ class App:
         self.d = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=opts)
         self.d.set_window_size(1280, 800)
         self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=tab-draw]"))
+        if not self.keep_welcome:
+            self.start_fresh()
+
+    def welcome_state(self):
+        """"shown" or "none", once the window has asked whether a brand-new sketchbook is greeted."""
+        return self.wait(lambda d: (d.execute_script(
+            "return document.querySelector('.shell')?.dataset.welcome") or "pending") != "pending" and
+            d.execute_script("return document.querySelector('.shell').dataset.welcome"))
+
+    def start_fresh(self):
+        """Answers the first-start welcome (if shown) with "Start fresh", as a new family would."""
+        if self.welcome_state() == "shown":
+            self.css("[data-testid=welcome-fresh]").click()
+            self.wait(lambda d: not self.all("[data-testid=welcome]"))
 
     def restart(self):
         self.d.quit()

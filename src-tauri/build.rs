@@ -43,6 +43,21 @@ fn main() {
         "set_pin",
         "remove_pin",
         "remove_pin_with_token",
+        "backup_presets",
+        "backup_settings",
+        "backup_status",
+        "test_backup_connection",
+        "set_backup_config",
+        "disable_backup",
+        "backup_now",
+        "verify_backup",
+        "pause_backup",
+        "resume_backup",
+        "restore_points",
+        "restore_backup",
+        "restore_backup_from",
+        "show_welcome",
+        "dismiss_welcome",
     ];
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

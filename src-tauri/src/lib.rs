@@ -2,6 +2,7 @@
 //! `skaitch://` image protocol, and starts the window.
 
 mod commands;
+mod events;
 mod protocol;
 mod state;
 
@@ -17,6 +18,11 @@ pub fn run() {
             // The runner resumes unfinished generations now, not when the UI first asks.
             if let Ok(core) = app.state::<Shell>().app() {
                 core.start_generator(tauri::async_runtime::handle().inner().clone());
+                events::forward_backup_status(app.handle().clone(), core.clone());
+                // Backups start with the app; a failure shows in the backup status.
+                if let Err(e) = core.start_backup() {
+                    eprintln!("skaitch: start backup: {e}");
+                }
             }
             Ok(())
         })
@@ -64,10 +70,35 @@ pub fn run() {
             commands::parent::set_pin,
             commands::parent::remove_pin,
             commands::parent::remove_pin_with_token,
+            commands::backup::backup_presets,
+            commands::backup::backup_settings,
+            commands::backup::backup_status,
+            commands::backup::test_backup_connection,
+            commands::backup::set_backup_config,
+            commands::backup::disable_backup,
+            commands::backup::backup_now,
+            commands::backup::verify_backup,
+            commands::backup::pause_backup,
+            commands::backup::resume_backup,
+            commands::backup::restore_points,
+            commands::backup::restore_backup,
+            commands::backup::restore_backup_from,
+            commands::backup::show_welcome,
+            commands::backup::dismiss_welcome,
         ])
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("skaitch: the window could not start: {e}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(built) => built.run(|handle, event| {
+            // The last changes ship before the process ends.
+            if let tauri::RunEvent::Exit = event {
+                if let Ok(core) = handle.state::<Shell>().app() {
+                    core.stop_backup();
+                }
+            }
+        }),
+        Err(e) => {
+            eprintln!("skaitch: the window could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -92,6 +92,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The sketchbook's continuous backup (S3 or a folder).
+    Backup {
+        #[command(subcommand)]
+        command: crate::backup::BackupCommand,
+    },
     /// Developer tools.
     Dev {
         #[command(subcommand)]

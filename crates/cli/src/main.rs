@@ -1,6 +1,7 @@
 //! `skaitch`: the sketchbook without a window — import, list, export, children, dev seeding.
 
 mod args;
+mod backup;
 mod generate;
 mod run;
 mod token;

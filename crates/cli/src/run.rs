@@ -85,6 +85,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Command::Children { command } => children(&app, command),
         Command::Token { command } => token::run(&app, command),
+        Command::Backup { command } => crate::backup::run(&app, command),
         Command::Generate { .. } | Command::Jobs { .. } | Command::Cancel { .. } => {
             generate::run(&app, cli.command)
         }

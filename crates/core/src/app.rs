@@ -26,6 +26,8 @@ pub struct App {
     pub(crate) clock: Arc<dyn crate::parent::clock::Clock>,
     /// Until when (Unix ms) a right parent PIN keeps parent-only actions open.
     pub(crate) parent_session: std::sync::Mutex<Option<i64>>,
+    /// The backup replicator (see [`crate::backup`]).
+    pub(crate) backup: crate::backup::Service,
 }
 
 impl std::fmt::Debug for dyn SecretStore {
@@ -55,6 +57,7 @@ impl App {
             generator: Default::default(),
             clock: Arc::new(crate::parent::clock::SystemClock),
             parent_session: Default::default(),
+            backup: Default::default(),
         })
     }
 

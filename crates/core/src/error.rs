@@ -42,6 +42,8 @@ pub enum Error {
     InvalidRequest { field: &'static str, reason: String },
     #[error("model {0} has no cached input schema: load it once while online")]
     SchemaNotLoaded(String),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     #[error("background task failed: {0}")]
     Background(String),
     #[error("{}", crate::parent::filter::BLOCKED_MESSAGE)]
@@ -85,11 +87,13 @@ pub enum ErrorKind {
     ParentLocked,
     /// A wrong PIN, or too many of them (the message says how long to wait).
     WrongPin,
+    /// Valid credentials that may not do this (a backup bucket or folder).
+    Forbidden,
 }
 
 impl ErrorKind {
     /// Every kind, for parsing a stored name back.
-    pub const ALL: [ErrorKind; 16] = [
+    pub const ALL: [ErrorKind; 17] = [
         ErrorKind::NotFound,
         ErrorKind::Invalid,
         ErrorKind::MissingToken,
@@ -106,6 +110,7 @@ impl ErrorKind {
         ErrorKind::PromptBlocked,
         ErrorKind::ParentLocked,
         ErrorKind::WrongPin,
+        ErrorKind::Forbidden,
     ];
 
     /// The name as serialised (`"OutOfCredit"`), as stored in `generations.error_kind`.
@@ -127,6 +132,7 @@ impl ErrorKind {
             ErrorKind::PromptBlocked => "PromptBlocked",
             ErrorKind::ParentLocked => "ParentLocked",
             ErrorKind::WrongPin => "WrongPin",
+            ErrorKind::Forbidden => "Forbidden",
         }
     }
 
@@ -161,6 +167,7 @@ impl Error {
             Error::ParentLocked => ErrorKind::ParentLocked,
             Error::WrongPin { .. } | Error::PinLockedOut { .. } => ErrorKind::WrongPin,
             Error::PinResetRefused => ErrorKind::Unauthorized,
+            Error::Backup(e) => e.kind(),
         }
     }
 }
@@ -182,7 +189,7 @@ fn replicate_kind(e: &skaitch_replicate::Error) -> ErrorKind {
 }
 
 /// What a failed command returns to the UI.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct UiError {
     pub kind: ErrorKind,

@@ -9,11 +9,13 @@
 //! - [`keychain`]: the OS keychain that holds those secrets ([`keychain::SecretStore`])
 //! - `token.rs`: the Replicate API token: check it, store it, replace it, remove it
 //! - [`parent`]: parent controls: the kid-safe filter, costs, the monthly limit, the parent PIN
+//! - [`backup`]: continuous backup to S3 or a folder (litestream-rs), verify, restore
 //! - [`error`]: the crate's error, and the `{kind, message}` shape the UI receives
 //!
 //! Methods block on SQLite and image work: async callers wrap them in `spawn_blocking`.
 
 mod app;
+pub mod backup;
 pub mod error;
 pub mod generate;
 pub mod import;

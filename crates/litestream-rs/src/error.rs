@@ -235,6 +235,14 @@ pub enum Error {
     #[error("database header of {path}: {reason}")]
     InvalidDatabaseHeader { path: PathBuf, reason: &'static str },
 
+    /// A replica probe (write, read back, delete) failed; `problem` says why.
+    #[error("probe {target}: {step}: {problem}")]
+    Probe {
+        target: String,
+        step: crate::replica::probe::ProbeStep,
+        problem: crate::replica::probe::ProbeProblem,
+    },
+
     /// `PRAGMA integrity_check` did not answer `ok`.
     #[error("integrity check of restored database {path}: {result}")]
     IntegrityCheck { path: PathBuf, result: String },

@@ -6,6 +6,7 @@
 //! only see lists of [`LtxFileInfo`] and `Read` streams.
 
 mod file;
+pub mod probe;
 pub mod s3;
 
 pub use file::FileReplica;

@@ -3,13 +3,19 @@
 use crate::{migrate, Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
 /// How long a connection waits for another process's lock before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const READERS: usize = 4;
+/// SQLite's default `wal_autocheckpoint` (pages): the WAL folds back on its own unless a
+/// replicator owns checkpoints (see [`Store::set_wal_autocheckpoint`]).
+pub const DEFAULT_AUTOCHECKPOINT: i64 = 1000;
+
+/// Called after every committed [`Store::write`] (a backup replicator wakes up on it).
+pub type CommitListener = Arc<dyn Fn() + Send + Sync>;
 
 /// A Skaitch database: one writer (writes are serialised in-process, and `BEGIN IMMEDIATE`
 /// plus the busy timeout serialise them across processes) and a few readers that WAL lets
@@ -18,9 +24,12 @@ pub struct Store {
     path: PathBuf,
     // Fields drop in order: the readers close first so that the writer is the last connection,
     // which checkpoints the WAL into the database file and removes it on a clean exit.
-    readers: Vec<Mutex<Connection>>,
-    writer: Mutex<Connection>,
+    pub(crate) readers: Vec<Mutex<Connection>>,
+    pub(crate) writer: Mutex<Connection>,
     next_reader: AtomicUsize,
+    commit_listener: RwLock<Option<CommitListener>>,
+    /// The writer's `wal_autocheckpoint`, re-applied when the connections are reopened.
+    pub(crate) autocheckpoint: AtomicI64,
 }
 
 impl std::fmt::Debug for Store {
@@ -40,46 +49,34 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     /// A database from a newer app version is refused before anything is written to it.
     pub fn open(path: &Path) -> Result<Store> {
-        let open_err = |source| Error::Open {
-            path: path.to_owned(),
-            source,
-        };
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() && !dir.exists() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
-            }
-        }
-        let mut writer = Connection::open(path).map_err(open_err)?;
-        writer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        migrate::check_not_newer(&writer, path)?;
-        let mode: String = writer
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(open_err)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(open_err(rusqlite::Error::InvalidParameterName(format!(
-                "journal_mode stayed {mode}"
-            ))));
-        }
-        configure(&writer).map_err(open_err)?;
-        migrate::apply(&mut writer, path)?;
-        let readers = (0..READERS)
-            .map(|_| {
-                let c = Connection::open_with_flags(
-                    path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                configure(&c)?;
-                Ok(Mutex::new(c))
-            })
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(open_err)?;
+        let (writer, readers) = open_connections(path, DEFAULT_AUTOCHECKPOINT)?;
         Ok(Store {
             path: path.to_owned(),
             writer: Mutex::new(writer),
-            readers,
+            readers: readers.into_iter().map(Mutex::new).collect(),
             next_reader: AtomicUsize::new(0),
+            commit_listener: RwLock::new(None),
+            autocheckpoint: AtomicI64::new(DEFAULT_AUTOCHECKPOINT),
         })
+    }
+
+    /// Calls `listener` after every committed [`Store::write`] (`None` removes it). Commits
+    /// made by other `Store`s or processes are not seen.
+    pub fn set_commit_listener(&self, listener: Option<CommitListener>) {
+        *self
+            .commit_listener
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = listener;
+    }
+
+    /// Sets the writer's `PRAGMA wal_autocheckpoint` (pages; 0 turns it off). A backup
+    /// replicator owns checkpoints and needs 0, so that no frame leaves the WAL before it has
+    /// been shipped; without one, [`DEFAULT_AUTOCHECKPOINT`] keeps the WAL from growing.
+    pub fn set_wal_autocheckpoint(&self, pages: i64) -> Result<()> {
+        let conn = lock(&self.writer);
+        conn.pragma_update(None, "wal_autocheckpoint", pages)?;
+        self.autocheckpoint.store(pages, Ordering::Relaxed);
+        Ok(())
     }
 
     /// The database file's path.
@@ -93,6 +90,15 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        drop(conn);
+        let listener = self
+            .commit_listener
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some(notify) = listener {
+            notify();
+        }
         Ok(out)
     }
 
@@ -115,8 +121,54 @@ impl Store {
     }
 }
 
+/// Opens the writer (pragmas, pending migrations, `autocheckpoint`) and the readers of the
+/// database at `path`, creating it if needed.
+pub(crate) fn open_connections(
+    path: &Path,
+    autocheckpoint: i64,
+) -> Result<(Connection, Vec<Connection>)> {
+    let open_err = |source| Error::Open {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() && !dir.exists() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
+        }
+    }
+    let mut writer = Connection::open(path).map_err(open_err)?;
+    writer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+    migrate::check_not_newer(&writer, path)?;
+    let mode: String = writer
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(open_err)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(open_err(rusqlite::Error::InvalidParameterName(format!(
+            "journal_mode stayed {mode}"
+        ))));
+    }
+    configure(&writer).map_err(open_err)?;
+    writer
+        .pragma_update(None, "wal_autocheckpoint", autocheckpoint)
+        .map_err(open_err)?;
+    migrate::apply(&mut writer, path)?;
+    let readers = (0..READERS)
+        .map(|_| {
+            let c = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            configure(&c)?;
+            Ok(c)
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(open_err)?;
+    Ok((writer, readers))
+}
+
 /// A poisoned lock only means another thread panicked mid-call; SQLite rolled back its
 /// transaction when the `Transaction` dropped, so the connection is still sound.
-fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+pub(crate) fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -34,6 +34,13 @@ pub enum Error {
     },
     #[error("database is full or the disk has no space left: {0}")]
     DiskFull(rusqlite::Error),
+    #[error("{action} {path} to {to}: {source}")]
+    Swap {
+        action: &'static str,
+        path: PathBuf,
+        to: PathBuf,
+        source: std::io::Error,
+    },
     #[error("sqlite: {0}")]
     Sqlite(rusqlite::Error),
 }

@@ -9,6 +9,7 @@
 //!   cached model input schemas
 //! - [`costs`], [`parent`]: parent controls: the cost ledger and its totals, generations held
 //!   at the monthly limit and those a parent allowed past it
+//! - [`swap`]: replacing the database file under a live `Store` (restoring a backup)
 //! - [`model`]: the plain types read and written, shared with the UI through ts-rs
 //!
 //! Every method here blocks on SQLite: callers on an async runtime use `spawn_blocking`.
@@ -27,6 +28,7 @@ pub mod model_schemas;
 pub mod parent;
 pub mod settings;
 pub mod sketches;
+pub mod swap;
 
 pub use costs::{ChildTotal, CostBasis, CostRecord, Unpriced};
 pub use db::Store;

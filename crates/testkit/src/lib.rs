@@ -3,10 +3,12 @@
 //! # Layout
 //! - [`images`]: encoded test images (PNG, JPEG, with EXIF orientation) made in memory
 //! - [`DataDir`]: a temporary data folder, removed when dropped
+//! - [`moto_server`]: a real S3 endpoint (moto_server on `127.0.0.1:0`), optionally checking keys
 //! - [`replicate_server`]: a local Replicate API on `127.0.0.1:0` with scripted models, injected
 //!   faults and a log of every request
 
 pub mod images;
+pub mod moto_server;
 pub mod replicate_server;
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
 //! Tauri commands: each takes its arguments, calls one `App` method, maps the error.
 
+pub mod backup;
 pub mod children;
 pub mod drafts;
 pub mod generate;

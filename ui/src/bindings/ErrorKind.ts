@@ -3,4 +3,4 @@
 /**
  * The few kinds of failure the UI treats differently.
  */
-export type ErrorKind = "NotFound" | "Invalid" | "MissingToken" | "Unauthorized" | "Network" | "RateLimited" | "Keychain" | "Storage" | "OutOfCredit" | "Unsafe" | "ModelFailed" | "TimedOut" | "Internal" | "PromptBlocked" | "ParentLocked" | "WrongPin";
+export type ErrorKind = "NotFound" | "Invalid" | "MissingToken" | "Unauthorized" | "Network" | "RateLimited" | "Keychain" | "Storage" | "OutOfCredit" | "Unsafe" | "ModelFailed" | "TimedOut" | "Internal" | "PromptBlocked" | "ParentLocked" | "WrongPin" | "Forbidden";

@@ -1,5 +1,6 @@
 /** The only place that calls Tauri's `invoke`: one typed function per command. */
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type { Child } from "../bindings/Child";
 import type { ImportedFile } from "../bindings/ImportedFile";
 import type { ImportReport } from "../bindings/ImportReport";
@@ -23,8 +24,21 @@ import type { PinStatus } from "../bindings/PinStatus";
 import type { ParentSession } from "../bindings/ParentSession";
 import type { GenerationCost } from "../bindings/GenerationCost";
 
-export type { ModelSchema };
 export type { Spending, PriceTable, ModelPrice, HardwarePrice, PinStatus, ParentSession, GenerationCost };
+import type { BackupConfig } from "../bindings/BackupConfig";
+import type { BackupPreset } from "../bindings/BackupPreset";
+import type { BackupSettings } from "../bindings/BackupSettings";
+import type { BackupStatus } from "../bindings/BackupStatus";
+import type { RestoreOutcome } from "../bindings/RestoreOutcome";
+import type { RestorePoint } from "../bindings/RestorePoint";
+import type { RestoreTarget } from "../bindings/RestoreTarget";
+import type { Verification } from "../bindings/Verification";
+
+export type { ModelSchema };
+export type { BackupConfig, BackupPreset, BackupSettings, BackupStatus, RestoreOutcome, RestorePoint, RestoreTarget, Verification };
+
+/** The shell's global events, by the names `src-tauri/src/events.rs` emits. */
+export const EVENTS = { backupStatus: "backup-status" } as const;
 export type { TokenStatus, GenerateRequest, Generation, GenerationEvent, ModelPreset, StylePreset };
 export type { Child, ImportedFile, ImportReport, ImageKind, OrphanPolicy, Sketch, SketchQuery, UiError };
 
@@ -121,6 +135,27 @@ export const api = {
   setPin: (pin: string) => guarded(() => invoke<ParentSession>("set_pin", { pin })),
   removePin: () => guarded(() => invoke<void>("remove_pin")),
   removePinWithToken: (token: string) => invoke<void>("remove_pin_with_token", { token }),
+  backupPresets: () => invoke<BackupPreset[]>("backup_presets"),
+  backupSettings: () => invoke<BackupSettings>("backup_settings"),
+  backupStatus: () => invoke<BackupStatus>("backup_status"),
+  testBackupConnection: (config: BackupConfig, secretKey: string | null) =>
+    invoke<void>("test_backup_connection", { config, secretKey }),
+  setBackupConfig: (config: BackupConfig, secretKey: string | null) =>
+    guarded(() => invoke<BackupStatus>("set_backup_config", { config, secretKey })),
+  disableBackup: () => guarded(() => invoke<void>("disable_backup")),
+  backupNow: () => invoke<BackupStatus>("backup_now"),
+  verifyBackup: () => invoke<Verification>("verify_backup"),
+  pauseBackup: () => guarded(() => invoke<BackupStatus>("pause_backup")),
+  resumeBackup: () => invoke<BackupStatus>("resume_backup"),
+  restorePoints: () => invoke<RestorePoint[]>("restore_points"),
+  restoreBackup: (target: RestoreTarget) => guarded(() => invoke<RestoreOutcome>("restore_backup", { target })),
+  restoreBackupFrom: (config: BackupConfig, secretKey: string | null, target: RestoreTarget) =>
+    guarded(() => invoke<RestoreOutcome>("restore_backup_from", { config, secretKey, target })),
+  showWelcome: () => invoke<boolean>("show_welcome"),
+  dismissWelcome: () => invoke<void>("dismiss_welcome"),
+  /** Calls `onStatus` with every backup status change; resolves to the unsubscribe function. */
+  onBackupStatus: (onStatus: (s: BackupStatus) => void) =>
+    listen<BackupStatus>(EVENTS.backupStatus, (e) => onStatus(e.payload)),
 };
 
 /** The URL of a generated picture (or its thumbnail), served by the `skaitch://` protocol. */

@@ -24,6 +24,8 @@ class AppState {
   /** The settings dialog, and why it was opened (e.g. "Replicate did not accept the token"). */
   settingsOpen = $state(false);
   settingsReason = $state<string | null>(null);
+  /** The backup dialog. */
+  backupOpen = $state(false);
 
   activeChild = $derived(this.children.find((c) => c.id === this.activeChildId) ?? null);
 

@@ -1,5 +1,9 @@
 //! Integration tests for skaitch-core.
 
+mod backup_folder;
+mod backup_load;
+mod backup_probe;
+mod backup_support;
 mod generate;
 mod generate_failures;
 mod generate_presets;

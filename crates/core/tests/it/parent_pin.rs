@@ -51,6 +51,21 @@ async fn a_pin_guards_parent_actions_until_unlocked_and_only_its_hash_is_stored(
     locked(app.set_hardware_price("gpu-t4", None));
     locked(app.remove_pin());
     locked(app.set_pin("1111"));
+    // Backup settings and restore are parent-only too.
+    let folder = skaitch_core::backup::BackupConfig {
+        folder: dir.join("backup").display().to_string(),
+        ..Default::default()
+    };
+    locked(app.set_backup_config(folder.clone(), None));
+    locked(app.disable_backup());
+    locked(app.pause_backup());
+    locked(app.restore_backup(skaitch_core::backup::RestoreTarget::Latest));
+    locked(app.restore_backup_from(folder, None, skaitch_core::backup::RestoreTarget::Latest));
+    assert_eq!(
+        app.backup_config().unwrap(),
+        None,
+        "no backup was configured"
+    );
     assert!(
         app.sketch(s).is_ok() && app.token().unwrap().is_some(),
         "nothing changed"

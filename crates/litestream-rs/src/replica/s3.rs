@@ -429,3 +429,5 @@ mod tests {
         );
     }
 }
+
+mod probe;

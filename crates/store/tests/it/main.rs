@@ -6,6 +6,7 @@ mod generations;
 mod migrations;
 mod parent;
 mod sketches;
+mod swap;
 
 use skaitch_store::{Blob, NewSketch, SketchSource, Store};
 

@@ -1,0 +1,222 @@
+//! What the parent sees about backups ([`BackupStatus`]), and the bookkeeping behind it: the
+//! replica's files (kept up to date from the replicator's events, so showing the status costs
+//! no request) and the commits not yet shipped (the lag).
+
+use crate::UiError;
+use litestream_rs::replicate::{RunEvent, SNAPSHOT_LEVEL};
+use litestream_rs::LtxFileInfo;
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use ts_rs::TS;
+
+/// Whether backups run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum BackupState {
+    /// No backup is set up.
+    Off,
+    Starting,
+    Running,
+    Paused,
+    /// The last attempt failed (see `error`); it is retried unless the error says otherwise.
+    Error,
+}
+
+/// A state the database can be restored to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RestorePoint {
+    #[ts(type = "number")]
+    pub txid: u64,
+    /// When that state was current (ms since the epoch).
+    #[ts(type = "number")]
+    pub timestamp_ms: i64,
+    /// A full snapshot ends here.
+    pub snapshot: bool,
+}
+
+/// The span of time a restore can reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RestoreWindow {
+    pub earliest: RestorePoint,
+    pub latest: RestorePoint,
+}
+
+/// The outcome of the last "verify".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Verification {
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    pub ok: bool,
+    /// The TXID restored to check.
+    #[ts(type = "number | null")]
+    pub txid: Option<u64>,
+    pub message: String,
+}
+
+/// Everything the backup panel shows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BackupStatus {
+    pub state: BackupState,
+    pub error: Option<UiError>,
+    /// Where backups go (`s3://bucket/path` or a folder).
+    pub target: Option<String>,
+    /// The last pass that found the replica up to date with the database.
+    #[ts(type = "number | null")]
+    pub last_sync_ms: Option<i64>,
+    /// How long the oldest commit not yet in the backup has waited (0: all shipped).
+    #[ts(type = "number")]
+    pub lag_ms: i64,
+    #[ts(type = "number")]
+    pub replica_bytes: u64,
+    pub snapshot_count: u32,
+    /// Newest first.
+    pub snapshots: Vec<RestorePoint>,
+    pub restore_window: Option<RestoreWindow>,
+    pub last_verification: Option<Verification>,
+}
+
+/// Keeps the few thousand newest unshipped commit times at most (the oldest decides the lag).
+const MAX_PENDING: usize = 4096;
+
+/// The service's view of the replica and of unshipped commits.
+#[derive(Debug, Default)]
+pub(crate) struct Tracker {
+    pub(crate) files: Vec<LtxFileInfo>,
+    /// Times (ms) of commits not yet known to be shipped, oldest first.
+    pending: VecDeque<i64>,
+    pub(crate) last_sync_ms: Option<i64>,
+    /// When the previous event was handled: commits before it preceded the next pass.
+    last_event_ms: i64,
+    /// Passes completed (successful or not), for "back up now" to wait on.
+    pub(crate) passes: u64,
+    pub(crate) last_error: Option<UiError>,
+}
+
+impl Tracker {
+    pub(crate) fn committed(&mut self, at_ms: i64) {
+        if self.pending.len() < MAX_PENDING {
+            self.pending.push_back(at_ms);
+        }
+    }
+
+    /// Forgets what a previous run learnt about the replica; unshipped commits stay pending.
+    pub(crate) fn restart(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        *self = Tracker {
+            pending,
+            ..Tracker::default()
+        };
+    }
+
+    pub(crate) fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Updates from one replicator event; `Err` carries the failure to show.
+    pub(crate) fn apply(&mut self, ev: &RunEvent<'_>, now_ms: i64) {
+        match ev {
+            RunEvent::Synced(Ok(r)) => {
+                // A shipped file's header time is taken after the WAL was read: every commit
+                // heard before it is inside. Without a file, only commits heard before the
+                // previous event are surely covered.
+                let cutoff = r
+                    .shipped
+                    .as_ref()
+                    .map_or(self.last_event_ms, |s| s.file.timestamp_ms);
+                while self.pending.front().is_some_and(|t| *t <= cutoff) {
+                    self.pending.pop_front();
+                }
+                for f in r.shipped.iter().map(|s| &s.file).chain(r.snapshot.as_ref()) {
+                    self.add(f.clone());
+                }
+                self.last_sync_ms = Some(now_ms);
+                self.last_error = None;
+                self.passes += 1;
+            }
+            RunEvent::Synced(Err(e)) => {
+                self.last_error = Some(super::service::ui_error(e));
+                self.passes += 1;
+            }
+            RunEvent::Compacted(Ok(r)) => {
+                for f in &r.written {
+                    self.add(f.clone());
+                }
+                self.files.retain(|f| !r.deleted.contains(&f.id));
+            }
+            RunEvent::Compacted(Err(e)) => self.last_error = Some(super::service::ui_error(e)),
+        }
+        self.last_event_ms = now_ms;
+    }
+
+    fn add(&mut self, f: LtxFileInfo) {
+        if !self.files.iter().any(|g| g.id == f.id) {
+            self.files.push(f);
+        }
+    }
+
+    pub(crate) fn lag_ms(&self, now_ms: i64) -> i64 {
+        self.pending.front().map_or(0, |t| (now_ms - t).max(0))
+    }
+
+    /// Fills the replica part of `s` from the known files.
+    pub(crate) fn describe(&self, s: &mut BackupStatus, now_ms: i64) {
+        s.last_sync_ms = self.last_sync_ms;
+        s.lag_ms = self.lag_ms(now_ms);
+        describe_files(&self.files, s);
+    }
+}
+
+/// Size, snapshots and restore window of a replica's files.
+pub(crate) fn describe_files(files: &[LtxFileInfo], s: &mut BackupStatus) {
+    s.replica_bytes = files.iter().map(|f| f.size).sum();
+    let mut snaps: Vec<RestorePoint> = files
+        .iter()
+        .filter(|f| f.id.level == SNAPSHOT_LEVEL)
+        .map(|f| RestorePoint {
+            txid: f.id.max_txid,
+            timestamp_ms: f.timestamp_ms,
+            snapshot: true,
+        })
+        .collect();
+    snaps.sort_by_key(|p| std::cmp::Reverse(p.txid));
+    s.snapshot_count = snaps.len() as u32;
+    let latest = files.iter().max_by_key(|f| (f.id.max_txid, f.timestamp_ms));
+    s.restore_window = match (snaps.last(), latest) {
+        (Some(earliest), Some(l)) => Some(RestoreWindow {
+            earliest: earliest.clone(),
+            latest: RestorePoint {
+                txid: l.id.max_txid,
+                timestamp_ms: l.timestamp_ms,
+                snapshot: l.id.level == SNAPSHOT_LEVEL,
+            },
+        }),
+        _ => None,
+    };
+    s.snapshots = snaps;
+}
+
+/// Every TXID the files can restore to, newest first, each with the time it was current.
+pub(crate) fn restore_points(files: &[LtxFileInfo]) -> Vec<RestorePoint> {
+    let mut ends: Vec<&LtxFileInfo> = files.iter().collect();
+    // For one TXID, the smallest level's time (L0: the commit's own header time).
+    ends.sort_by_key(|f| (std::cmp::Reverse(f.id.max_txid), f.id.level));
+    ends.dedup_by_key(|f| f.id.max_txid);
+    ends.into_iter()
+        .filter(|f| litestream_rs::restore::plan_restore(files, Some(f.id.max_txid)).is_ok())
+        .map(|f| RestorePoint {
+            txid: f.id.max_txid,
+            timestamp_ms: f.timestamp_ms,
+            snapshot: files
+                .iter()
+                .any(|g| g.id.level == SNAPSHOT_LEVEL && g.id.max_txid == f.id.max_txid),
+        })
+        .collect()
+}

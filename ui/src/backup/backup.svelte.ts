@@ -1,0 +1,39 @@
+/** The backup status for the whole window: loaded once, then kept current by the shell's events. */
+import { api, type BackupStatus } from "../lib/api";
+
+class Backup {
+  status = $state<BackupStatus | null>(null);
+  /** Ticks every second so "2 s ago" stays true. */
+  now = $state(Date.now());
+  private started = false;
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    setInterval(() => (this.now = Date.now()), 1000);
+    await api.onBackupStatus((s) => (this.status = s));
+    this.status = await api.backupStatus();
+  }
+
+  set(s: BackupStatus): void {
+    this.status = s;
+  }
+}
+
+export const backup = new Backup();
+
+/** Explains a backup state in a few words. */
+export function stateLabel(s: BackupStatus | null): string {
+  switch (s?.state) {
+    case "running":
+      return s.lagMs > 0 ? "Backing up…" : "Backed up";
+    case "starting":
+      return "Starting…";
+    case "paused":
+      return "Paused";
+    case "error":
+      return "Backup problem";
+    default:
+      return "No backup";
+  }
+}
