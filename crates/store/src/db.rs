@@ -53,6 +53,7 @@ impl Store {
         let mut writer = Connection::open(path).map_err(open_err)?;
         writer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
         migrate::check_not_newer(&writer, path)?;
+        crate::space::prefer_incremental_vacuum(&writer).map_err(open_err)?;
         let mode: String = writer
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(open_err)?;
@@ -107,6 +108,12 @@ impl Store {
         }
         let conn = lock(&self.readers[start % self.readers.len()]);
         f(&conn)
+    }
+
+    /// Runs `f` on the writer connection outside any transaction (`VACUUM` and
+    /// `incremental_vacuum` need that), serialised with every other write.
+    pub(crate) fn with_writer<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&lock(&self.writer))
     }
 
     /// The schema version recorded in the database (`PRAGMA user_version`).

@@ -7,6 +7,8 @@
 //! - [`generations`], [`generation_updates`], [`generation_outputs`], [`model_schemas`]: the
 //!   generation job runner's rows, their compare-and-set changes and timeline, the pictures,
 //!   cached model input schemas
+//! - [`gallery`], [`trash`], [`space`], [`finished`]: the family gallery (search, favourites),
+//!   deleting with undo, reclaiming the space of deleted pictures, writing finished art (seeding)
 //! - [`model`]: the plain types read and written, shared with the UI through ts-rs
 //!
 //! Every method here blocks on SQLite: callers on an async runtime use `spawn_blocking`.
@@ -15,6 +17,8 @@ pub mod children;
 pub mod db;
 pub mod drafts;
 mod error;
+pub mod finished;
+pub mod gallery;
 pub mod generation_outputs;
 pub mod generation_updates;
 pub mod generations;
@@ -23,14 +27,20 @@ pub mod model;
 pub mod model_schemas;
 pub mod settings;
 pub mod sketches;
+pub mod space;
+pub mod trash;
 
 pub use db::Store;
 pub use error::{Error, Result};
+pub use finished::FinishedGeneration;
+pub use gallery::{GalleryEntry, GalleryFacets, GalleryGeneration, GalleryPage, GalleryQuery};
 pub use generation_outputs::{NewOutput, OutputImageKind, OutputRecord};
 pub use generation_updates::GenerationUpdate;
 pub use generations::{GenerationRecord, GenerationStatus, NewGeneration};
 pub use model::*;
 pub use model_schemas::CachedSchema;
+pub use space::{Reclaim, SpaceReport};
+pub use trash::{DeleteTarget, Deleted, Snapshot};
 
 /// Milliseconds since the Unix epoch, the unit of every timestamp column.
 pub fn now_ms() -> i64 {

@@ -18,6 +18,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_generation_runner.sql",
         include_str!("../../../migrations/0003_generation_runner.sql"),
     ),
+    (
+        "0004_gallery.sql",
+        include_str!("../../../migrations/0004_gallery.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

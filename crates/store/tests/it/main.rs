@@ -2,9 +2,11 @@
 
 mod children;
 mod concurrency;
+mod gallery;
 mod generations;
 mod migrations;
 mod sketches;
+mod trash;
 
 use skaitch_store::{Blob, NewSketch, SketchSource, Store};
 
