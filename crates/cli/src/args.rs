@@ -144,6 +144,11 @@ pub enum DevCommand {
         sketches: u32,
         #[arg(long, default_value_t = 3)]
         children: u32,
+        /// Finished art per sketch (made locally, no network), dated over the past years.
+        #[arg(long, default_value_t = 0)]
+        generations_per_sketch: u32,
+        #[arg(long, default_value_t = 2)]
+        pictures_per_generation: u32,
     },
 }
 

@@ -82,10 +82,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             generate::run(&app, cli.command)
         }
         Command::Dev {
-            command: DevCommand::Seed { sketches, children },
+            command:
+                DevCommand::Seed {
+                    sketches,
+                    children,
+                    generations_per_sketch,
+                    pictures_per_generation,
+                },
         } => {
-            let n = skaitch_core::seed::seed(&app, sketches, children)?;
-            println!("seeded {n} sketches");
+            let options = skaitch_core::seed::SeedOptions {
+                sketches,
+                children,
+                generations_per_sketch,
+                pictures_per_generation,
+                ..Default::default()
+            };
+            let n = skaitch_core::seed::seed_with(&app, &options)?;
+            let art = n * generations_per_sketch;
+            println!("seeded {n} sketches with {art} generations");
             Ok(0)
         }
     }

@@ -22,6 +22,8 @@ pub struct App {
     pub(crate) replicate_url: String,
     /// The generation job runner (see [`crate::generate`]).
     pub(crate) generator: crate::generate::Generator,
+    /// Gallery deletes that can still be undone (see [`crate::gallery`]).
+    pub(crate) trash: crate::gallery::Trash,
 }
 
 impl std::fmt::Debug for dyn SecretStore {
@@ -49,6 +51,7 @@ impl App {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| skaitch_replicate::DEFAULT_BASE_URL.to_owned()),
             generator: Default::default(),
+            trash: Default::default(),
         })
     }
 

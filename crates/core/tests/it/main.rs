@@ -1,5 +1,8 @@
 //! Integration tests for skaitch-core.
 
+mod gallery;
+mod gallery_again;
+mod gallery_card;
 mod generate;
 mod generate_failures;
 mod generate_presets;
