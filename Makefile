@@ -50,6 +50,7 @@ test-ui:
 
 e2e: build-app
 	cargo build -p skaitch-testkit --bin replicate-test-server
+	cargo build -p skaitch-cli --bin skaitch
 	SKAITCH_REPLICATE_SERVER_BIN=$(abspath $(TARGET_DIR))/debug/replicate-test-server \
 	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
 	  scripts/xvfb-session.sh $(TOOLS)/venv/bin/pytest -q -p no:cacheprovider e2e

@@ -52,6 +52,19 @@ pub fn run() {
             commands::generate::generations_for_sketch,
             commands::generate::jobs,
             commands::generate::watch_generations,
+            commands::gallery::gallery_page,
+            commands::gallery::gallery_facets,
+            commands::gallery::gallery_detail,
+            commands::gallery::set_favourite,
+            commands::gallery::generate_again,
+            commands::gallery::delete_art,
+            commands::gallery::undo_delete,
+            commands::gallery::reclaim_space,
+            commands::gallery::gallery_space,
+            commands::gallery::picture_png,
+            commands::gallery::save_picture,
+            commands::gallery::save_card,
+            commands::gallery::export_gallery,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

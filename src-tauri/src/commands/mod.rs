@@ -2,6 +2,7 @@
 
 pub mod children;
 pub mod drafts;
+pub mod gallery;
 pub mod generate;
 pub mod info;
 pub mod sketches;
