@@ -13,6 +13,7 @@ import {
 } from "../lib/api";
 import type { GalleryEntry } from "../bindings/GalleryEntry";
 import { app } from "../lib/state.svelte";
+import { dayStart } from "./dates";
 
 export type { GalleryEntry };
 export const PAGE = 60;
@@ -22,14 +23,6 @@ export const UNDO_MS = 8000;
 export interface Undo {
   token: number;
   text: string;
-}
-
-/** `yyyy-mm-dd` from a date input as local midnight in Unix ms (the end bound: the next day). */
-export function dayStart(value: string, next = false): number | null {
-  if (!value) return null;
-  const [y, m, d] = value.split("-").map(Number);
-  if (!y || !m || !d) return null;
-  return new Date(y, m - 1, d + (next ? 1 : 0)).getTime();
 }
 
 class GalleryState {
@@ -53,8 +46,12 @@ class GalleryState {
   /** The generation open in the detail view, and which of its pictures. */
   open = $state<{ generationId: number; outputId: number | null } | null>(null);
 
+  /** Bumped by every reset, so the grid asks again for the pages it shows. */
+  epoch = $state(0);
   private version = 0;
   private inflight = new Set<number>();
+  /** Pages of an earlier query, still shown until their replacement arrives (no flicker). */
+  private stale = new Set<number>();
 
   query(page: number): GalleryQuery {
     const child =
@@ -76,24 +73,28 @@ class GalleryState {
     };
   }
 
-  /** Starts the current query over from its first page. */
+  /** Starts the current query over; the pages on show stay until their new versions arrive. */
   reset(): void {
     this.version++;
     this.inflight.clear();
-    this.pages = {};
+    this.stale = new Set(Object.keys(this.pages).map(Number));
+    this.epoch++;
     void this.load(0);
   }
 
   /** Loads page `page` of the current query unless it is there or on its way. */
   async load(page: number): Promise<void> {
-    if (this.pages[page] || this.inflight.has(page)) return;
+    if ((this.pages[page] && !this.stale.has(page)) || this.inflight.has(page)) return;
     const mine = this.version;
     this.inflight.add(page);
     try {
       const result = await api.galleryPage(this.query(page));
       if (mine !== this.version) return;
       this.total = result.total;
-      this.pages = { ...this.pages, [page]: result.entries };
+      this.stale.delete(page);
+      // A fresh first page drops every stale page that is not on screen.
+      const kept = page === 0 ? Object.fromEntries(Object.entries(this.pages).filter(([k]) => this.stale.has(Number(k)))) : this.pages;
+      this.pages = { ...kept, [page]: result.entries };
       if (page === 0) this.ready = true;
     } catch (e) {
       if (mine === this.version) app.fail(e);
