@@ -1,6 +1,7 @@
 //! `skaitch`: the sketchbook without a window — import, list, export, children, dev seeding.
 
 mod args;
+mod gallery;
 mod generate;
 mod run;
 mod token;

@@ -1,7 +1,7 @@
 //! Carrying out a parsed command against the core `App`.
 
 use crate::args::{ChildrenCommand, Cli, Command, DevCommand, Orphans, Rendition};
-use crate::{generate, token};
+use crate::{gallery, generate, token};
 use skaitch_core::store::{ChildFilter, ImageKind, OrphanPolicy, SketchQuery};
 use skaitch_core::{App, Result};
 
@@ -77,6 +77,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Children { command } => children(&app, command),
+        Command::Gallery { command } => gallery::run(&app, command),
         Command::Token { command } => token::run(&app, command),
         Command::Generate { .. } | Command::Jobs { .. } | Command::Cancel { .. } => {
             generate::run(&app, cli.command)

@@ -1,5 +1,6 @@
 //! The `skaitch` binary, run as a user would, against temporary data folders.
 
+mod gallery;
 mod generate;
 mod token;
 
