@@ -1,6 +1,9 @@
 -- 0004: the family gallery: favourites, the gallery's order (newest art first) and full-text
 -- search over titles, children's names, prompts, styles and models (FTS5), all kept up to date
 -- by triggers so that no write path has to remember them. See crates/store/src/gallery.rs.
+--
+-- `+status` in the lookups below keeps SQLite off generations_by_status: almost every row is
+-- 'succeeded', so that index would walk the whole table to find one sketch's generations.
 
 -- A starred picture (a favourite); NULL when not starred.
 ALTER TABLE generation_outputs ADD COLUMN starred_at INTEGER;
@@ -12,11 +15,17 @@ CREATE INDEX generation_outputs_starred ON generation_outputs (generation_id)
 ALTER TABLE sketches ADD COLUMN last_generated_at INTEGER;
 UPDATE sketches SET last_generated_at = (
     SELECT max(g.created_at) FROM generations g
-    WHERE g.sketch_id = sketches.id AND g.status = 'succeeded');
+    WHERE g.sketch_id = sketches.id AND +g.status = 'succeeded');
 CREATE INDEX sketches_by_generated ON sketches (last_generated_at DESC, id DESC)
     WHERE last_generated_at IS NOT NULL;
 CREATE INDEX sketches_by_child_generated ON sketches (child_id, last_generated_at DESC, id DESC)
     WHERE last_generated_at IS NOT NULL;
+
+-- The gallery's filters on generations: a style, a model, a date range. Each index covers the
+-- lookup (sketch and status included), so a filter never reads the table's rows.
+CREATE INDEX generations_by_style ON generations (style, sketch_id, status);
+CREATE INDEX generations_by_model ON generations (model, sketch_id, status);
+CREATE INDEX generations_by_created ON generations (created_at, sketch_id, status);
 
 -- One row per sketch (rowid = sketches.id). Styles and models are indexed with '-' and '/'
 -- as word breaks ('oil-painting' is found by "oil" and by "painting").
@@ -30,11 +39,11 @@ INSERT INTO gallery_search (gallery_search, rank) VALUES ('rank', 'bm25(10.0, 6.
 INSERT INTO gallery_search (rowid, title, child, prompts, styles, models)
 SELECT s.id, s.title, coalesce(c.name, ''),
     coalesce((SELECT group_concat(g.prompt, ' ') FROM generations g
-              WHERE g.sketch_id = s.id AND g.status = 'succeeded'), ''),
+              WHERE g.sketch_id = s.id AND +g.status = 'succeeded'), ''),
     coalesce((SELECT group_concat(DISTINCT replace(g.style, '-', ' ')) FROM generations g
-              WHERE g.sketch_id = s.id AND g.status = 'succeeded'), ''),
+              WHERE g.sketch_id = s.id AND +g.status = 'succeeded'), ''),
     coalesce((SELECT group_concat(DISTINCT replace(replace(g.model, '/', ' '), '-', ' '))
-              FROM generations g WHERE g.sketch_id = s.id AND g.status = 'succeeded'), '')
+              FROM generations g WHERE g.sketch_id = s.id AND +g.status = 'succeeded'), '')
 FROM sketches s LEFT JOIN children c ON c.id = s.child_id;
 
 -- Sketches: a new one, a new title or child, a deleted one.
@@ -66,16 +75,16 @@ CREATE TRIGGER gallery_generation_inserted AFTER INSERT ON generations
 WHEN new.status = 'succeeded' BEGIN
     UPDATE sketches SET last_generated_at = (
         SELECT max(created_at) FROM generations
-        WHERE sketch_id = new.sketch_id AND status = 'succeeded')
+        WHERE sketch_id = new.sketch_id AND +status = 'succeeded')
     WHERE id = new.sketch_id;
     UPDATE gallery_search SET
         prompts = coalesce((SELECT group_concat(prompt, ' ') FROM generations
-                            WHERE sketch_id = new.sketch_id AND status = 'succeeded'), ''),
+                            WHERE sketch_id = new.sketch_id AND +status = 'succeeded'), ''),
         styles = coalesce((SELECT group_concat(DISTINCT replace(style, '-', ' ')) FROM generations
-                           WHERE sketch_id = new.sketch_id AND status = 'succeeded'), ''),
+                           WHERE sketch_id = new.sketch_id AND +status = 'succeeded'), ''),
         models = coalesce((SELECT group_concat(DISTINCT replace(replace(model, '/', ' '), '-', ' '))
                            FROM generations
-                           WHERE sketch_id = new.sketch_id AND status = 'succeeded'), '')
+                           WHERE sketch_id = new.sketch_id AND +status = 'succeeded'), '')
     WHERE rowid = new.sketch_id;
 END;
 
@@ -83,16 +92,16 @@ CREATE TRIGGER gallery_generation_status AFTER UPDATE OF status ON generations
 WHEN (new.status = 'succeeded') <> (old.status = 'succeeded') BEGIN
     UPDATE sketches SET last_generated_at = (
         SELECT max(created_at) FROM generations
-        WHERE sketch_id = new.sketch_id AND status = 'succeeded')
+        WHERE sketch_id = new.sketch_id AND +status = 'succeeded')
     WHERE id = new.sketch_id;
     UPDATE gallery_search SET
         prompts = coalesce((SELECT group_concat(prompt, ' ') FROM generations
-                            WHERE sketch_id = new.sketch_id AND status = 'succeeded'), ''),
+                            WHERE sketch_id = new.sketch_id AND +status = 'succeeded'), ''),
         styles = coalesce((SELECT group_concat(DISTINCT replace(style, '-', ' ')) FROM generations
-                           WHERE sketch_id = new.sketch_id AND status = 'succeeded'), ''),
+                           WHERE sketch_id = new.sketch_id AND +status = 'succeeded'), ''),
         models = coalesce((SELECT group_concat(DISTINCT replace(replace(model, '/', ' '), '-', ' '))
                            FROM generations
-                           WHERE sketch_id = new.sketch_id AND status = 'succeeded'), '')
+                           WHERE sketch_id = new.sketch_id AND +status = 'succeeded'), '')
     WHERE rowid = new.sketch_id;
 END;
 
@@ -100,15 +109,15 @@ CREATE TRIGGER gallery_generation_deleted AFTER DELETE ON generations
 WHEN old.status = 'succeeded' BEGIN
     UPDATE sketches SET last_generated_at = (
         SELECT max(created_at) FROM generations
-        WHERE sketch_id = old.sketch_id AND status = 'succeeded')
+        WHERE sketch_id = old.sketch_id AND +status = 'succeeded')
     WHERE id = old.sketch_id;
     UPDATE gallery_search SET
         prompts = coalesce((SELECT group_concat(prompt, ' ') FROM generations
-                            WHERE sketch_id = old.sketch_id AND status = 'succeeded'), ''),
+                            WHERE sketch_id = old.sketch_id AND +status = 'succeeded'), ''),
         styles = coalesce((SELECT group_concat(DISTINCT replace(style, '-', ' ')) FROM generations
-                           WHERE sketch_id = old.sketch_id AND status = 'succeeded'), ''),
+                           WHERE sketch_id = old.sketch_id AND +status = 'succeeded'), ''),
         models = coalesce((SELECT group_concat(DISTINCT replace(replace(model, '/', ' '), '-', ' '))
                            FROM generations
-                           WHERE sketch_id = old.sketch_id AND status = 'succeeded'), '')
+                           WHERE sketch_id = old.sketch_id AND +status = 'succeeded'), '')
     WHERE rowid = old.sketch_id;
 END;

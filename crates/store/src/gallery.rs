@@ -107,28 +107,33 @@ pub fn match_expression(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// The conditions on generations (alias `g`) a query asks for, beyond "succeeded".
-fn generation_filter(q: &GalleryQuery, args: &mut Vec<Value>) -> String {
-    let mut sql = String::from("g.status = 'succeeded'");
+/// The conditions on generations (alias `g`) a query asks for, beyond "succeeded". With `by_sketch`
+/// the conditions are written so SQLite keeps to the `sketch_id` index (`+col` is not indexed):
+/// the caller narrows by sketch. Status is never looked up by index: nearly every row is
+/// 'succeeded', so `generations_by_status` would walk the whole table.
+fn generation_filter(q: &GalleryQuery, args: &mut Vec<Value>, by_sketch: bool) -> String {
+    let p = if by_sketch { "+" } else { "" };
+    let mut sql = String::from("+g.status = 'succeeded'");
     if let Some(style) = q.style.as_deref().filter(|s| !s.is_empty()) {
         args.push(Value::Text(style.to_owned()));
-        sql += &format!(" AND g.style = ?{}", args.len());
+        sql += &format!(" AND {p}g.style = ?{}", args.len());
     }
     if let Some(model) = q.model.as_deref().filter(|s| !s.is_empty()) {
         args.push(Value::Text(model.to_owned()));
-        sql += &format!(" AND g.model = ?{}", args.len());
+        sql += &format!(" AND {p}g.model = ?{}", args.len());
     }
     if let Some(from) = q.from {
         args.push(Value::Integer(from));
-        sql += &format!(" AND g.created_at >= ?{}", args.len());
+        sql += &format!(" AND {p}g.created_at >= ?{}", args.len());
     }
     if let Some(to) = q.to {
         args.push(Value::Integer(to));
-        sql += &format!(" AND g.created_at < ?{}", args.len());
+        sql += &format!(" AND {p}g.created_at < ?{}", args.len());
     }
     if q.favourites {
-        sql += " AND EXISTS (SELECT 1 FROM generation_outputs o
-                 WHERE o.generation_id = g.id AND o.starred_at IS NOT NULL)";
+        // Driven by the partial index of starred pictures: a few rows, not every generation.
+        sql += " AND g.id IN (SELECT o.generation_id FROM generation_outputs o
+                 WHERE o.starred_at IS NOT NULL)";
     }
     sql
 }
@@ -170,7 +175,7 @@ fn sketch_filter(q: &GalleryQuery) -> SketchFilter {
         ChildFilter::Nobody => wheres.push("s.child_id IS NULL".into()),
     }
     if narrows_generations(q) {
-        let g = generation_filter(q, &mut args);
+        let g = generation_filter(q, &mut args, false);
         wheres.push(format!(
             "s.id IN (SELECT g.sketch_id FROM generations g WHERE {g})"
         ));
@@ -216,7 +221,7 @@ fn generations_of(
         .map(|i| format!("?{i}"))
         .collect::<Vec<_>>()
         .join(",");
-    let filter = generation_filter(q, &mut args);
+    let filter = generation_filter(q, &mut args, true);
     let sql = format!(
         "{GENERATION_SUMMARY} WHERE g.sketch_id IN ({marks}) AND {filter}
          ORDER BY g.created_at DESC, g.id DESC"
@@ -304,7 +309,7 @@ impl Store {
     pub fn gallery_generations(&self, sketch_id: i64) -> Result<Vec<GalleryGeneration>> {
         self.read(|c| {
             let mut st = c.prepare_cached(&format!(
-                "{GENERATION_SUMMARY} WHERE g.sketch_id = ?1 AND g.status = 'succeeded'
+                "{GENERATION_SUMMARY} WHERE g.sketch_id = ?1 AND +g.status = 'succeeded'
                  ORDER BY g.created_at DESC, g.id DESC"
             ))?;
             let rows = st.query_map([sketch_id], summary_row)?;
@@ -322,10 +327,10 @@ impl Store {
             };
             Ok(GalleryFacets {
                 styles: list(
-                    "SELECT DISTINCT style FROM generations WHERE status = 'succeeded' ORDER BY 1",
+                    "SELECT DISTINCT style FROM generations WHERE +status = 'succeeded' ORDER BY 1",
                 )?,
                 models: list(
-                    "SELECT DISTINCT model FROM generations WHERE status = 'succeeded' ORDER BY 1",
+                    "SELECT DISTINCT model FROM generations WHERE +status = 'succeeded' ORDER BY 1",
                 )?,
             })
         })
