@@ -1,6 +1,6 @@
 """The family gallery on a seeded database, offline: no Replicate server, no token, and a
 Replicate URL nothing listens on. Browse the virtualised grid, search as you type, open a detail,
-compare, move with the arrow keys, star, save a picture and a card, export, delete and undo.
+compare, move with the arrow keys, star, save a picture and a card, copy, export, delete and undo.
 
 Saving: WebDriver cannot drive the native save dialog, so the app runs with SKAITCH_SAVE_DIR
 (the save and export commands then write into that folder under the suggested name)."""
@@ -167,6 +167,10 @@ def test_save_a_picture_and_a_card_and_export(app, saves):
     assert len(pictures) == 1, pictures
     assert "our car 120" in os.path.basename(pictures[0])
     assert png_size(pictures[0]) == (512, 512)
+
+    # Copy: the clipboard write is accepted (WebKit refuses one that starts after the click).
+    app.css("[data-testid=detail-copy]").click()
+    app.wait(lambda d: "Copied the picture." in texts(app, "[data-testid=notice] span"))
 
     app.css("[data-testid=detail-card]").click()
     app.wait(lambda d: glob.glob(os.path.join(saves, "*before and after.png")))
