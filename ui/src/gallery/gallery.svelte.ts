@@ -103,6 +103,13 @@ class GalleryState {
     }
   }
 
+  /** The first page and the labels, ahead of the first visit (the app calls it once started). */
+  prefetch(): void {
+    if (this.ready || this.inflight.has(0)) return;
+    void this.load(0);
+    this.loadLabels().catch(() => {});
+  }
+
   entry(i: number): GalleryEntry | undefined {
     return this.pages[Math.floor(i / PAGE)]?.[i % PAGE];
   }
