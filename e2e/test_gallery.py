@@ -130,6 +130,14 @@ def test_detail_compare_arrow_keys_and_star(app):
     body.send_keys(Keys.ARROW_RIGHT)
     app.wait(lambda d: texts(app, "[data-testid=detail-position]") == ["2 / 2"])
     assert app.css("[data-testid=detail-picture]").get_attribute("src") != first_src
+    # Past the last picture: the drawing's other (older) generation, and back.
+    style = texts(app, "[data-testid=setting-style]")[0]
+    body.send_keys(Keys.ARROW_RIGHT)
+    app.wait(lambda d: texts(app, "[data-testid=setting-style]")[0] != style)
+    assert texts(app, "[data-testid=detail-position]") == ["1 / 2"]
+    body.send_keys(Keys.ARROW_LEFT)
+    app.wait(lambda d: texts(app, "[data-testid=setting-style]")[0] == style)
+    assert texts(app, "[data-testid=detail-position]") == ["2 / 2"]
     body.send_keys(Keys.ARROW_LEFT)
     app.wait(lambda d: texts(app, "[data-testid=detail-position]") == ["1 / 2"])
 

@@ -253,3 +253,42 @@ fn an_older_database_reclaims_only_when_asked_with_one_full_vacuum() {
     assert!(cheap.reclaimed_bytes > 1_900_000, "{cheap:?}");
     assert!(!file_contains(&path, b"OLD-MARKER-XYZ"));
 }
+
+#[test]
+fn a_table_a_later_migration_hangs_under_generations_is_restored_too() {
+    let (_d, store) = temp_store();
+    // Like a cost ledger a later migration might add: rows that cascade from a generation.
+    store
+        .write(|tx| {
+            tx.execute_batch(
+                "CREATE TABLE generation_costs (
+                    generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
+                    cents INTEGER NOT NULL,
+                    receipt BLOB)",
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let s = sketch(&store, 1, None, "x");
+    let g = art(&store, s, "m/a", "cartoon", "", 0, 1);
+    store
+        .write(|tx| {
+            tx.execute("INSERT INTO generation_costs VALUES (?1, 7, x'00ff')", [g])?;
+            Ok(())
+        })
+        .unwrap();
+    let costs = |store: &Store| -> Vec<(i64, i64, Vec<u8>)> {
+        store
+            .read(|c| {
+                let mut st =
+                    c.prepare("SELECT generation_id, cents, receipt FROM generation_costs")?;
+                let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .unwrap()
+    };
+    let snap = store.delete_with_snapshot(DeleteTarget::Sketch(s)).unwrap();
+    assert!(costs(&store).is_empty(), "cascaded away with the sketch");
+    store.restore(&snap).unwrap();
+    assert_eq!(costs(&store), [(g, 7, vec![0x00, 0xff])]);
+}
