@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_FEATURES := --features tauri/custom-protocol
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run dev ui test test-rust test-ui e2e lint fmt bindings bench build-app
+.PHONY: run dev ui test test-rust test-ui e2e lint fmt bindings bench build-app bench-gallery
 
 ui:
 	npm --prefix ui run build
@@ -50,6 +50,7 @@ test-ui:
 
 e2e: build-app
 	cargo build -p skaitch-testkit --bin replicate-test-server
+	cargo build -p skaitch-cli --bin skaitch
 	SKAITCH_REPLICATE_SERVER_BIN=$(abspath $(TARGET_DIR))/debug/replicate-test-server \
 	MOTO_SERVER_BIN=$(TOOLS)/venv/bin/moto_server \
 	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
@@ -62,3 +63,12 @@ bench:
 bench-startup: build-app
 	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
 	  scripts/xvfb-session.sh $(TOOLS)/venv/bin/python bench/startup.py
+
+## The gallery with 10,000 sketches and 40,000 pictures: queries, search, thumbnails, size
+## (GALLERY_DIR keeps the seeded data folder), then first paint and scrolling in the window.
+GALLERY_DIR ?= $(abspath $(TARGET_DIR))/bench-gallery
+bench-gallery: build-app
+	cargo run --release -p skaitch-bench -- gallery $(GALLERY_DIR)
+	GALLERY_DATA=$(GALLERY_DIR) SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app \
+	  TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
+	  scripts/xvfb-session.sh $(TOOLS)/venv/bin/python bench/gallery_paint.py

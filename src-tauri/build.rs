@@ -58,6 +58,19 @@ fn main() {
         "restore_backup_from",
         "show_welcome",
         "dismiss_welcome",
+        "gallery_page",
+        "gallery_facets",
+        "gallery_detail",
+        "set_favourite",
+        "generate_again",
+        "delete_art",
+        "undo_delete",
+        "reclaim_space",
+        "gallery_space",
+        "picture_png",
+        "save_picture",
+        "save_card",
+        "export_gallery",
     ];
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))

@@ -1,8 +1,9 @@
 //! Skaitch's benchmarks (run with `make bench`; figures go to docs/benchmarks.md):
 //! importing a 12-megapixel photo, the first sketchbook page with 10,000 sketches, and the
 //! requests and overhead of one 20-second generation. `skaitch-bench [import|generation]`
-//! runs one part.
+//! runs one part; `skaitch-bench gallery [DIR]` runs the gallery's (see `gallery.rs`).
 
+mod gallery;
 mod generation;
 
 use skaitch_core::import::{prepare, Limits};
@@ -22,6 +23,9 @@ fn ms(d: Duration) -> String {
 
 fn main() {
     let only = std::env::args().nth(1);
+    if only.as_deref() == Some("gallery") {
+        return gallery::run(std::env::args().nth(2).map(Into::into));
+    }
     if only.as_deref() != Some("generation") {
         import_and_list();
     }

@@ -85,6 +85,19 @@ pub fn run() {
             commands::backup::restore_backup_from,
             commands::backup::show_welcome,
             commands::backup::dismiss_welcome,
+            commands::gallery::gallery_page,
+            commands::gallery::gallery_facets,
+            commands::gallery::gallery_detail,
+            commands::gallery::set_favourite,
+            commands::gallery::generate_again,
+            commands::gallery::delete_art,
+            commands::gallery::undo_delete,
+            commands::gallery::reclaim_space,
+            commands::gallery::gallery_space,
+            commands::gallery::picture_png,
+            commands::gallery::save_picture,
+            commands::gallery::save_card,
+            commands::gallery::export_gallery,
         ])
         .build(tauri::generate_context!());
     match result {

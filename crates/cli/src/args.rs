@@ -87,6 +87,11 @@ pub enum Command {
     },
     /// Cancel a generation.
     Cancel { generation_id: i64 },
+    /// The family gallery: search, export to a folder, before-and-after cards, space.
+    Gallery {
+        #[command(subcommand)]
+        command: GalleryCommand,
+    },
     /// The Replicate API token, kept in the OS keychain.
     Token {
         #[command(subcommand)]
@@ -128,6 +133,45 @@ pub enum ChildrenCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GalleryCommand {
+    /// Sketches with art, found by words (titles, children's names, prompts, styles, models).
+    Search {
+        words: Vec<String>,
+        #[arg(long)]
+        child: Option<String>,
+        /// A style id (watercolour, cartoon, ...).
+        #[arg(long)]
+        style: Option<String>,
+        /// Only art with a starred picture.
+        #[arg(long)]
+        favourites: bool,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export every sketch (or one child's) with all its pictures, index.html and index.json,
+    /// into a new folder inside DIR.
+    Export {
+        dir: PathBuf,
+        #[arg(long)]
+        child: Option<String>,
+    },
+    /// Write a picture's before-and-after card (PNG).
+    Card {
+        picture_id: i64,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+    /// Give the space of deleted pictures back to the disk.
+    Reclaim {
+        /// Also rewrite an older database once so later reclaims are incremental.
+        #[arg(long)]
+        full: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Read a token from standard input, check it with Replicate, and store it.
     Set,
@@ -149,6 +193,11 @@ pub enum DevCommand {
         sketches: u32,
         #[arg(long, default_value_t = 3)]
         children: u32,
+        /// Finished art per sketch (made locally, no network), dated over the past years.
+        #[arg(long, default_value_t = 0)]
+        generations_per_sketch: u32,
+        #[arg(long, default_value_t = 2)]
+        pictures_per_generation: u32,
     },
 }
 

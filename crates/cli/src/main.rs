@@ -2,6 +2,7 @@
 
 mod args;
 mod backup;
+mod gallery;
 mod generate;
 mod run;
 mod token;

@@ -1,7 +1,7 @@
 //! Carrying out a parsed command against the core `App`.
 
 use crate::args::{ChildrenCommand, Cli, Command, DevCommand, Orphans, Rendition};
-use crate::{generate, token};
+use crate::{gallery, generate, token};
 use skaitch_core::store::{ChildFilter, ImageKind, OrphanPolicy, SketchQuery};
 use skaitch_core::{App, Result};
 
@@ -84,16 +84,31 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Children { command } => children(&app, command),
+        Command::Gallery { command } => gallery::run(&app, command),
         Command::Token { command } => token::run(&app, command),
         Command::Backup { command } => crate::backup::run(&app, command),
         Command::Generate { .. } | Command::Jobs { .. } | Command::Cancel { .. } => {
             generate::run(&app, cli.command)
         }
         Command::Dev {
-            command: DevCommand::Seed { sketches, children },
+            command:
+                DevCommand::Seed {
+                    sketches,
+                    children,
+                    generations_per_sketch,
+                    pictures_per_generation,
+                },
         } => {
-            let n = skaitch_core::seed::seed(&app, sketches, children)?;
-            println!("seeded {n} sketches");
+            let options = skaitch_core::seed::SeedOptions {
+                sketches,
+                children,
+                generations_per_sketch,
+                pictures_per_generation,
+                ..Default::default()
+            };
+            let n = skaitch_core::seed::seed_with(&app, &options)?;
+            let art = n * generations_per_sketch;
+            println!("seeded {n} sketches with {art} generations");
             Ok(0)
         }
     }

@@ -28,6 +28,8 @@ pub struct App {
     pub(crate) parent_session: std::sync::Mutex<Option<i64>>,
     /// The backup replicator (see [`crate::backup`]).
     pub(crate) backup: crate::backup::Service,
+    /// Gallery deletes that can still be undone (see [`crate::gallery`]).
+    pub(crate) trash: crate::gallery::Trash,
 }
 
 impl std::fmt::Debug for dyn SecretStore {
@@ -58,6 +60,7 @@ impl App {
             clock: Arc::new(crate::parent::clock::SystemClock),
             parent_session: Default::default(),
             backup: Default::default(),
+            trash: Default::default(),
         })
     }
 

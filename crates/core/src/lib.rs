@@ -2,6 +2,8 @@
 //!
 //! # Layout
 //! - [`App`] (in `app.rs`, `sketchbook.rs`, `profiles.rs`): one method per user action; owns the store
+//! - [`gallery`]: the family gallery: browse, search, favourites, again, delete with undo,
+//!   save, the before-and-after card, export to a folder
 //! - [`generate`]: sketch -> art with Replicate: presets, styles, and the job runner
 //! - [`import`]: checking and normalising image files before they are stored
 //! - [`paths`]: where the family's data lives (`SKAITCH_DATA_DIR` overrides it)
@@ -17,6 +19,7 @@
 mod app;
 pub mod backup;
 pub mod error;
+pub mod gallery;
 pub mod generate;
 pub mod import;
 pub mod keychain;

@@ -91,6 +91,11 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         drop(conn);
+        self.notify_commit();
+        Ok(out)
+    }
+
+    fn notify_commit(&self) {
         let listener = self
             .commit_listener
             .read()
@@ -99,7 +104,6 @@ impl Store {
         if let Some(notify) = listener {
             notify();
         }
-        Ok(out)
     }
 
     /// Runs `f` on a reader connection (a consistent snapshot inside one statement; wrap
@@ -113,6 +117,15 @@ impl Store {
         }
         let conn = lock(&self.readers[start % self.readers.len()]);
         f(&conn)
+    }
+
+    /// Runs `f` on the writer connection outside any transaction (`VACUUM` and
+    /// `incremental_vacuum` need that), serialised with every other write.
+    pub(crate) fn with_writer<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let out = f(&lock(&self.writer))?;
+        // A vacuum rewrites pages: the replicator should ship them now, not at its next tick.
+        self.notify_commit();
+        Ok(out)
     }
 
     /// The schema version recorded in the database (`PRAGMA user_version`).
@@ -140,6 +153,7 @@ pub(crate) fn open_connections(
     let mut writer = Connection::open(path).map_err(open_err)?;
     writer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
     migrate::check_not_newer(&writer, path)?;
+    crate::space::prefer_incremental_vacuum(&writer).map_err(open_err)?;
     let mode: String = writer
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(open_err)?;

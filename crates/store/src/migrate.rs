@@ -19,6 +19,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../migrations/0003_generation_runner.sql"),
     ),
     (
+        "0004_gallery.sql",
+        include_str!("../../../migrations/0004_gallery.sql"),
+    ),
+    (
         "0005_parent_controls.sql",
         include_str!("../../../migrations/0005_parent_controls.sql"),
     ),

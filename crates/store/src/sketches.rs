@@ -10,11 +10,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub const MAX_PAGE: u32 = 500;
 const DEFAULT_PAGE: u32 = 60;
 
-const SELECT: &str = "SELECT s.id, s.child_id, c.name, s.title, s.source, s.original_name,
+pub(crate) const SELECT: &str =
+    "SELECT s.id, s.child_id, c.name, s.title, s.source, s.original_name,
         s.original_media_type, s.original_size, s.width, s.height, s.sha256, s.created_at
     FROM sketches s LEFT JOIN children c ON c.id = s.child_id";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sketch> {
+pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Sketch> {
     let source: String = r.get(4)?;
     Ok(Sketch {
         id: r.get(0)?,

@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod children;
 pub mod drafts;
+pub mod gallery;
 pub mod generate;
 pub mod info;
 pub mod parent;

@@ -39,6 +39,21 @@ export type { BackupConfig, BackupPreset, BackupSettings, BackupStatus, RestoreO
 
 /** The shell's global events, by the names `src-tauri/src/events.rs` emits. */
 export const EVENTS = { backupStatus: "backup-status" } as const;
+import type { GalleryQuery } from "../bindings/GalleryQuery";
+import type { GalleryPage } from "../bindings/GalleryPage";
+import type { GalleryFacets } from "../bindings/GalleryFacets";
+import type { GalleryDetail } from "../bindings/GalleryDetail";
+import type { AgainRequest } from "../bindings/AgainRequest";
+import type { DeleteTarget } from "../bindings/DeleteTarget";
+import type { Deletion } from "../bindings/Deletion";
+import type { Deleted } from "../bindings/Deleted";
+import type { Reclaim } from "../bindings/Reclaim";
+import type { SpaceReport } from "../bindings/SpaceReport";
+import type { ExportOptions } from "../bindings/ExportOptions";
+import type { ExportReport } from "../bindings/ExportReport";
+
+export type { GalleryQuery, GalleryPage, GalleryFacets, GalleryDetail, AgainRequest, DeleteTarget, Deletion };
+export type { Deleted, Reclaim, SpaceReport, ExportOptions, ExportReport };
 export type { TokenStatus, GenerateRequest, Generation, GenerationEvent, ModelPreset, StylePreset };
 export type { Child, ImportedFile, ImportReport, ImageKind, OrphanPolicy, Sketch, SketchQuery, UiError };
 
@@ -156,11 +171,30 @@ export const api = {
   /** Calls `onStatus` with every backup status change; resolves to the unsubscribe function. */
   onBackupStatus: (onStatus: (s: BackupStatus) => void) =>
     listen<BackupStatus>(EVENTS.backupStatus, (e) => onStatus(e.payload)),
+  galleryPage: (query: GalleryQuery) => invoke<GalleryPage>("gallery_page", { query }),
+  galleryFacets: () => invoke<GalleryFacets>("gallery_facets"),
+  galleryDetail: (generationId: number) => invoke<GalleryDetail>("gallery_detail", { generationId }),
+  setFavourite: (outputId: number, starred: boolean) => invoke<void>("set_favourite", { outputId, starred }),
+  generateAgain: (request: AgainRequest) => invoke<Generation>("generate_again", { request }),
+  deleteArt: (target: DeleteTarget) => guarded(() => invoke<Deletion>("delete_art", { target })),
+  undoDelete: (token: number) => invoke<Deleted>("undo_delete", { token }),
+  reclaimSpace: (how: Reclaim) => invoke<SpaceReport>("reclaim_space", { how }),
+  gallerySpace: () => invoke<SpaceReport>("gallery_space"),
+  /** A picture as PNG bytes (for the clipboard). */
+  picturePng: (outputId: number) => invoke<ArrayBuffer>("picture_png", { outputId }),
+  /** Saves a picture as PNG where the parent chooses; the path, or null if they canceled. */
+  savePicture: (outputId: number) => invoke<string | null>("save_picture", { outputId }),
+  saveCard: (outputId: number) =>
+    invoke<string | null>("save_card", { outputId, utcOffsetMinutes: -new Date().getTimezoneOffset() }),
+  exportGallery: (options: ExportOptions) => invoke<ExportReport | null>("export_gallery", { options }),
 };
 
-/** The URL of a generated picture (or its thumbnail), served by the `skaitch://` protocol. */
-export function outputUrl(outputId: number, kind: "image" | "thumbnail"): string {
-  const path = `output/${outputId}/${kind}`;
+/**
+ * The URL of a generated picture (or its thumbnail), served by the `skaitch://` protocol.
+ * `version` (the generation's creation time) keeps a reused id from showing a cached picture.
+ */
+export function outputUrl(outputId: number, kind: "image" | "thumbnail", version?: number): string {
+  const path = `output/${outputId}/${kind}${version === undefined ? "" : `?v=${version}`}`;
   const windowsLike = /Windows|Android/i.test(navigator.userAgent);
   return windowsLike ? `http://skaitch.localhost/${path}` : `skaitch://localhost/${path}`;
 }

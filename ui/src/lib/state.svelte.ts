@@ -1,7 +1,7 @@
 /** App-wide reactive state: children, who is drawing, the sketchbook filter, notices. */
 import { api, errorMessage, type Child } from "./api";
 
-export type Screen = "draw" | "sketchbook";
+export type Screen = "draw" | "sketchbook" | "gallery";
 export interface Notice {
   id: number;
   tone: "info" | "error";

@@ -42,6 +42,7 @@ async fn a_pin_guards_parent_actions_until_unlocked_and_only_its_hash_is_stored(
     let st = app.pin_status().unwrap();
     assert!(st.pin_set && !st.unlocked);
     locked(app.delete_sketch(s));
+    locked(app.delete_art(skaitch_core::store::trash::DeleteTarget::Sketch(s)));
     locked(app.delete_child(kid.id, OrphanPolicy::Keep));
     locked(app.clear_token());
     locked(app.set_token(Secret::new(server.token())).await);

@@ -2,11 +2,13 @@
 
 mod children;
 mod concurrency;
+mod gallery;
 mod generations;
 mod migrations;
 mod parent;
 mod sketches;
 mod swap;
+mod trash;
 
 use skaitch_store::{Blob, NewSketch, SketchSource, Store};
 

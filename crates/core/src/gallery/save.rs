@@ -1,0 +1,141 @@
+//! Keeping a picture outside the app: as PNG bytes (for the clipboard), as a PNG file where the
+//! parent chose, with a readable suggested name; and the file helpers export and the card share.
+
+use crate::import::ImageProblem;
+use crate::{App, Error, Result};
+use image::ImageFormat;
+use skaitch_store::{OutputImageKind, Sketch};
+use std::io::Cursor;
+use std::path::Path;
+
+/// Writes `bytes` to `path` through a temporary file beside it, so a full disk or a crash never
+/// leaves half a picture under the real name.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let write_err = |source| Error::WriteFile {
+        path: path.to_owned(),
+        source,
+    };
+    let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
+    tmp_name.push(".part");
+    let tmp = path.with_file_name(tmp_name);
+    std::fs::write(&tmp, bytes).map_err(write_err)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        write_err(e)
+    })
+}
+
+/// A name any file system accepts: no separators or reserved characters, no leading dots, at
+/// most 80 characters; `fallback` when nothing is left.
+pub(crate) fn file_safe(name: &str, fallback: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(80)
+        .collect();
+    let trimmed = cleaned.trim().trim_matches('.').trim();
+    if trimmed.is_empty() {
+        fallback.to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// The usual file extension of a stored media type.
+pub(crate) fn extension(media_type: &str) -> &'static str {
+    match media_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/webp" => "webp",
+        "image/gif" => "gif",
+        "image/bmp" => "bmp",
+        _ => "bin",
+    }
+}
+
+/// How the UI names a sketch that has no title.
+pub(crate) fn sketch_label(s: &Sketch) -> String {
+    if !s.title.trim().is_empty() {
+        s.title.trim().to_owned()
+    } else if let Some(name) = &s.original_name {
+        name.clone()
+    } else {
+        "Untitled drawing".into()
+    }
+}
+
+pub(crate) fn corrupt(what: String, e: image::ImageError) -> Error {
+    Error::Image {
+        name: what,
+        problem: ImageProblem::Corrupt {
+            detail: e.to_string(),
+        },
+    }
+}
+
+/// PNG bytes of an image in any stored format (PNG is passed through untouched).
+pub(crate) fn as_png(name: String, media_type: &str, data: Vec<u8>) -> Result<Vec<u8>> {
+    if media_type == "image/png" {
+        return Ok(data);
+    }
+    let img = image::load_from_memory(&data).map_err(|e| corrupt(name.clone(), e))?;
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, ImageFormat::Png)
+        .map_err(|e| corrupt(name, e))?;
+    Ok(out.into_inner())
+}
+
+impl App {
+    /// A picture as PNG bytes (converted if Replicate sent another format).
+    pub fn picture_png(&self, output_id: i64) -> Result<Vec<u8>> {
+        let blob = self.store.output_image(output_id, OutputImageKind::Image)?;
+        as_png(format!("picture {output_id}"), &blob.media_type, blob.data)
+    }
+
+    /// A file name to suggest when saving a picture: `Ada - My cat - Watercolour 2.png`.
+    pub fn picture_file_name(&self, output_id: i64, extension: &str) -> Result<String> {
+        let generation = self.store.output_generation(output_id)?;
+        let g = self.generation(generation)?;
+        let sketch = self.store.get_sketch(g.sketch_id)?;
+        let position = g
+            .outputs
+            .iter()
+            .position(|o| o.id == output_id)
+            .unwrap_or(0);
+        let mut parts = Vec::new();
+        if let Some(child) = &sketch.child_name {
+            parts.push(child.clone());
+        }
+        parts.push(sketch_label(&sketch));
+        parts.push(format!("{} {}", g.style, position + 1));
+        Ok(format!(
+            "{}.{extension}",
+            file_safe(&parts.join(" - "), "picture")
+        ))
+    }
+
+    /// Saves a picture as a PNG file at `path` (the parent chose it in the save dialog).
+    pub fn save_picture(&self, output_id: i64, path: &Path) -> Result<()> {
+        write_file(path, &self.picture_png(output_id)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_made_safe_for_any_file_system() {
+        assert_eq!(file_safe("Ada: my/cat?", "x"), "Ada_ my_cat_");
+        assert_eq!(file_safe("  ..hidden.. ", "x"), "hidden");
+        assert_eq!(file_safe("\u{0}\n", "x"), "__");
+        assert_eq!(file_safe(" . ", "untitled"), "untitled");
+        assert_eq!(file_safe(&"a".repeat(200), "x").len(), 80);
+    }
+}
