@@ -261,7 +261,7 @@ fn a_table_a_later_migration_hangs_under_generations_is_restored_too() {
     store
         .write(|tx| {
             tx.execute_batch(
-                "CREATE TABLE generation_costs (
+                "CREATE TABLE generation_receipts_later (
                     generation_id INTEGER NOT NULL REFERENCES generations(id) ON DELETE CASCADE,
                     cents INTEGER NOT NULL,
                     receipt BLOB)",
@@ -273,7 +273,7 @@ fn a_table_a_later_migration_hangs_under_generations_is_restored_too() {
     let g = art(&store, s, "m/a", "cartoon", "", 0, 1);
     store
         .write(|tx| {
-            tx.execute("INSERT INTO generation_costs VALUES (?1, 7, x'00ff')", [g])?;
+            tx.execute("INSERT INTO generation_receipts_later VALUES (?1, 7, x'00ff')", [g])?;
             Ok(())
         })
         .unwrap();
@@ -281,7 +281,7 @@ fn a_table_a_later_migration_hangs_under_generations_is_restored_too() {
         store
             .read(|c| {
                 let mut st =
-                    c.prepare("SELECT generation_id, cents, receipt FROM generation_costs")?;
+                    c.prepare("SELECT generation_id, cents, receipt FROM generation_receipts_later")?;
                 let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
             })
