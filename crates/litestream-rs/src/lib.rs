@@ -13,7 +13,8 @@
 //!   ([`FileReplica`]) and S3 ([`S3Replica`]: explicit keys, custom endpoint, path-style,
 //!   `litestream-timestamp` metadata, retries with backoff, conditional writes).
 //! - [`replicate`] — the [`Replicator`]: WAL -> L0 files, one TXID per sync pass, the first
-//!   as the L9 snapshot; recovery of the replica's position on start; checkpoints (PASSIVE
+//!   as the L9 snapshot; recovery of the replica's position on start (after a clean close
+//!   too, by a page digest kept beside the database: no second upload); checkpoints (PASSIVE
 //!   after shipping, TRUNCATE when idle) under a read lock that keeps unshipped frames safe;
 //!   compaction levels, daily snapshots and retention on the official schedule.
 //! - [`compact`] — merges LTX files with consecutive TXIDs into one (compaction levels).

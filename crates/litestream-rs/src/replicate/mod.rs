@@ -17,16 +17,20 @@
 //!
 //! # Starting and restarting
 //!
-//! On the first pass the replicator compares the replica's newest file with the WAL. It continues from there when the salts match, the WAL has a commit ending
-//! exactly at the file's WAL offset + size, with the same database size, and the WAL's last
-//! frame before that point holds the same page as the file. Otherwise frames may have been
-//! lost while nobody held the WAL, and the next TXID is the whole database as an L0 file
-//! ([`ShipKind::Full`]), never a broken chain.
+//! On the first pass the replicator compares the replica's newest file with the WAL. It
+//! continues from there when the salts match, the WAL has a commit ending exactly at the file's
+//! WAL offset + size, with the same database size, and the WAL's last frame before that point
+//! holds the same page as the file. Failing that (typically after a clean close, which folds
+//! and deletes the WAL), it continues when the database file is exactly the replica's newest
+//! state, by the digest kept in a state file beside the database (`resume.rs`). Otherwise
+//! frames may have been lost while nobody held the WAL, and the next TXID is the whole
+//! database as an L0 file ([`ShipKind::Full`]), never a broken chain.
 
 mod lock;
 mod maintain;
 mod pages;
 mod recover;
+pub(crate) mod resume;
 mod run;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +51,7 @@ use crate::wal::{WAL_FRAME_HEADER_SIZE, WAL_HEADER_SIZE};
 use lock::{checkpoint, ReadLock};
 use pages::{encode_full, encode_wal_changes, Encoded, WalFile};
 use recover::Recovered;
+use resume::{PageDigest, ResumeState};
 
 /// How the replicator paces itself. The defaults suit an app; tests shrink them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +131,14 @@ pub struct Replicator<C> {
     pos: Option<Position>,
     maint: maintain::State,
     signal: std::sync::Arc<run::Signal>,
+    /// The state file that lets a restart skip the full upload (`resume.rs`).
+    resume_path: PathBuf,
+    /// Page hashes of the database at `pos` (`None` until known).
+    digest: Option<PageDigest>,
+    /// The replica's newest file as we wrote or found it, with its LTX header timestamp.
+    newest: Option<LtxFileInfo>,
+    /// What the state file holds.
+    saved: Option<ResumeState>,
 }
 
 impl<C: ReplicaClient> Replicator<C> {
@@ -145,6 +158,10 @@ impl<C: ReplicaClient> Replicator<C> {
         Ok(Replicator {
             wal_path: db.with_file_name(wal_name),
             lock: ReadLock::open(&db, options.busy_timeout)?,
+            resume_path: ResumeState::path(&db),
+            digest: None,
+            newest: None,
+            saved: None,
             db,
             client,
             options,
@@ -190,6 +207,8 @@ impl<C: ReplicaClient> Replicator<C> {
             None => self.start(&mut wal)?,
         };
         let snapshot = self.snapshot_if_due(force_snapshot)?;
+        // Best effort: without the state file a restart uploads the database once more.
+        let _ = self.save_resume_state();
         // Only now may the read mark move forward: see `lock.rs` for the ordering argument.
         self.lock.handover()?;
         let checkpoint = self.checkpoint(shipped.is_none(), wal.len)?;
@@ -207,13 +226,18 @@ impl<C: ReplicaClient> Replicator<C> {
         self.maint.last_snapshot = maintain::newest_snapshot(&files);
         match recover::recover(&self.client, &files, wal)? {
             Recovered::Empty => self.ship_full(wal, 1, ShipKind::Snapshot),
-            Recovered::At(pos) => {
+            Recovered::At { pos, newest } => {
                 self.pos = Some(pos);
+                self.newest = Some(newest);
                 self.ship_from(pos, wal)
             }
-            Recovered::Mismatch { txid, reason } => {
-                self.ship_full(wal, txid + 1, ShipKind::Full(reason))
-            }
+            Recovered::Mismatch { txid, reason } => match self.resume(&files, txid)? {
+                Some(pos) => {
+                    self.pos = Some(pos);
+                    self.ship_from(pos, wal)
+                }
+                None => self.ship_full(wal, txid + 1, ShipKind::Full(reason)),
+            },
         }
     }
 
@@ -299,6 +323,16 @@ impl<C: ReplicaClient> Replicator<C> {
         if level == SNAPSHOT_LEVEL {
             self.maint.last_snapshot = Some((h.max_txid, h.timestamp_ms));
         }
+        match (&mut self.digest, kind) {
+            (Some(d), ShipKind::Incremental) => d.apply(&encoded.hashes, h.commit),
+            // A pass after a failed upload may ship onto a state we never hashed.
+            (None, ShipKind::Incremental) => {}
+            _ => self.digest = Some(PageDigest::new(h.page_size, h.commit, &encoded.hashes)),
+        }
+        self.newest = Some(LtxFileInfo {
+            timestamp_ms: h.timestamp_ms,
+            ..file.clone()
+        });
         Ok(Shipped {
             file,
             kind,
@@ -314,7 +348,17 @@ impl<C: ReplicaClient> Replicator<C> {
             return Ok(None);
         };
         let mut wal = WalFile::open(&self.wal_path)?;
-        let idx = match (pos.wal, wal.scan_all()?) {
+        let idx = self.position_index(&mut wal)?;
+        let header = Header::new(pos.page_size, 0, min_txid, pos.txid, now);
+        encode_full(&self.db, &mut wal, idx.as_ref(), header)
+    }
+
+    /// The WAL's commits up to the position: with the main file, the state at the position.
+    fn position_index(&self, wal: &mut WalFile) -> Result<Option<crate::wal::WalIndex>> {
+        let Some(pos) = self.pos else {
+            return Ok(None);
+        };
+        Ok(match (pos.wal, wal.scan_all()?) {
             (Some(cur), Some(mut idx))
                 if idx.salts() == cur.salts && cur.offset > WAL_HEADER_SIZE =>
             {
@@ -325,9 +369,7 @@ impl<C: ReplicaClient> Replicator<C> {
             }
             // A reset since: the database file alone is the state (see `lock.rs`).
             _ => None,
-        };
-        let header = Header::new(pos.page_size, 0, min_txid, pos.txid, now);
-        encode_full(&self.db, &mut wal, idx.as_ref(), header)
+        })
     }
 
     /// PASSIVE after every pass; when it copied everything we shipped and nothing newer exists,

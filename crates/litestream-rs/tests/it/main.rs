@@ -13,6 +13,7 @@ mod replicate;
 mod replicate_faults;
 mod replicate_wal;
 mod restore_real;
+mod resume;
 mod s3;
 mod support;
 mod wal_real;
