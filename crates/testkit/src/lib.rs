@@ -5,9 +5,15 @@
 //! - [`DataDir`]: a temporary data folder, removed when dropped
 //! - [`replicate_server`]: a local Replicate API on `127.0.0.1:0` with scripted models, injected
 //!   faults and a log of every request
+//! - [`moto`]: a real S3 server (`moto_server`) on `127.0.0.1:0`
+//! - [`s3_proxy`]: a proxy in front of it that answers 500/503, delays, or drops connections
+//! - [`litestream`]: the official `litestream` binary (replicate, restore)
 
 pub mod images;
+pub mod litestream;
+pub mod moto;
 pub mod replicate_server;
+pub mod s3_proxy;
 
 use std::path::{Path, PathBuf};
 

@@ -100,6 +100,10 @@ pub struct S3Replica {
     rt: Arc<tokio::runtime::Runtime>,
     bucket: String,
     path: String,
+    /// Attempts and first delay for what the SDK cannot retry itself (a download whose body
+    /// breaks off after the response headers arrived).
+    max_attempts: u32,
+    initial_backoff: Duration,
 }
 
 impl std::fmt::Debug for S3Replica {
@@ -155,6 +159,8 @@ impl S3Replica {
             rt: Arc::new(rt),
             bucket: config.bucket,
             path: config.path.trim_matches('/').to_owned(),
+            max_attempts: config.max_attempts.max(1),
+            initial_backoff: config.initial_backoff,
         })
     }
 
@@ -186,33 +192,94 @@ where
     }
 }
 
+impl S3Replica {
+    /// Downloads object `key` (to memory, or a temp file past 8 MiB). The SDK retries failed
+    /// requests; a body that breaks off midway is downloaded again here, with backoff.
+    fn download(&self, key: &str) -> Result<SpooledTempFile> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut out = SpooledTempFile::new(8 << 20);
+            let got = self.rt.block_on(async {
+                let resp = self
+                    .client
+                    .get_object()
+                    .bucket(&self.bucket)
+                    .key(key)
+                    .send()
+                    .await
+                    .map_err(s3_error(format!("get {key}")))?;
+                let mut body = resp.body;
+                loop {
+                    match body.try_next().await {
+                        Ok(Some(chunk)) => out
+                            .write_all(&chunk)
+                            .map_err(Error::io(format!("buffer {key}")))?,
+                        Ok(None) => return Ok(Ok(())),
+                        Err(e) => return Ok(Err(e)),
+                    }
+                }
+            })?;
+            match got {
+                Ok(()) => {
+                    out.seek(SeekFrom::Start(0))
+                        .map_err(Error::io(format!("buffer {key}")))?;
+                    return Ok(out);
+                }
+                Err(e) if attempt >= self.max_attempts => {
+                    return Err(Error::S3 {
+                        context: format!("read {key}"),
+                        message: DisplayErrorContext(&e).to_string(),
+                    })
+                }
+                Err(_) => std::thread::sleep(self.initial_backoff * (1 << (attempt - 1).min(6))),
+            }
+        }
+    }
+
+    /// Whether object `key` holds exactly `body`: after a write refused because the object
+    /// exists, it tells our own earlier attempt (whose response was lost) from another writer.
+    fn holds(&self, key: &str, body: &mut Body) -> Result<bool> {
+        let mut theirs = self.download(key)?;
+        let ctx = || format!("compare {key}");
+        let mut ours: Box<dyn Read + '_> = match body {
+            Body::Memory(v) => Box::new(&v[..]),
+            Body::File(f) => {
+                let mut file = f.reopen().map_err(Error::io(ctx()))?;
+                file.seek(SeekFrom::Start(0)).map_err(Error::io(ctx()))?;
+                Box::new(std::io::BufReader::new(file))
+            }
+        };
+        let (mut a, mut b) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+        loop {
+            let n = read_full(&mut ours, &mut a).map_err(Error::io(ctx()))?;
+            let m = read_full(&mut theirs, &mut b).map_err(Error::io(ctx()))?;
+            if a[..n] != b[..m] {
+                return Ok(false);
+            }
+            if n == 0 {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+/// Reads until `buf` is full or the input ends; returns the bytes read.
+fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
 impl LtxSource for S3Replica {
     /// Downloads the object (to memory, or a temp file past 8 MiB) and reads it from there.
     fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>> {
-        let key = self.key_of(id);
-        let mut out = SpooledTempFile::new(8 << 20);
-        self.rt.block_on(async {
-            let resp = self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(&key)
-                .send()
-                .await
-                .map_err(s3_error(format!("get {key}")))?;
-            let mut body = resp.body;
-            while let Some(chunk) = body.try_next().await.map_err(|e| Error::S3 {
-                context: format!("read {key}"),
-                message: DisplayErrorContext(&e).to_string(),
-            })? {
-                out.write_all(&chunk)
-                    .map_err(Error::io(format!("buffer {key}")))?;
-            }
-            Ok::<_, Error>(())
-        })?;
-        out.seek(SeekFrom::Start(0))
-            .map_err(Error::io(format!("buffer {key}")))?;
-        Ok(Box::new(out))
+        Ok(Box::new(self.download(&self.key_of(id))?))
     }
 }
 
@@ -263,7 +330,7 @@ impl ReplicaClient for S3Replica {
 
     fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
         let key = self.key_of(id);
-        let (body, size, timestamp_ms) = upload_body(data, &key)?;
+        let (mut body, size, timestamp_ms) = upload_body(data, &key)?;
         let mut req = self
             .client
             .put_object()
@@ -274,30 +341,29 @@ impl ReplicaClient for S3Replica {
         if let Some(ms) = timestamp_ms {
             req = req.metadata(TIMESTAMP_METADATA, format_rfc3339(ms));
         }
-        // The temp file behind a large body must outlive every attempt.
-        let (stream, _spool) = match body {
-            Body::Memory(v) => (ByteStream::from(v), None),
-            Body::File(f) => {
-                let stream = self
-                    .rt
-                    .block_on(ByteStream::from_path(f.path()))
-                    .map_err(|e| Error::S3 {
-                        context: format!("stream upload body of {key}"),
-                        message: DisplayErrorContext(&e).to_string(),
-                    })?;
-                (stream, Some(f))
-            }
+        let stream = match &body {
+            Body::Memory(v) => ByteStream::from(v.clone()),
+            Body::File(f) => self
+                .rt
+                .block_on(ByteStream::from_path(f.path()))
+                .map_err(|e| Error::S3 {
+                    context: format!("stream upload body of {key}"),
+                    message: DisplayErrorContext(&e).to_string(),
+                })?,
         };
         match self.rt.block_on(req.body(stream).send()) {
             Ok(_) => {}
-            // 412: the object exists; 409: a concurrent conditional write won.
+            // 412: the object exists; 409: a concurrent conditional write won. Either may be
+            // our own earlier attempt, whose response was lost and the SDK retried.
             Err(e)
                 if matches!(
                     e.raw_response().map(|r| r.status().as_u16()),
                     Some(412 | 409)
                 ) =>
             {
-                return Err(Error::LtxExists { id: *id })
+                if !self.holds(&key, &mut body)? {
+                    return Err(Error::LtxExists { id: *id });
+                }
             }
             Err(e) => return Err(s3_error(format!("put {key}"))(e)),
         }

@@ -33,6 +33,7 @@ mod recover;
 pub(crate) mod resume;
 mod run;
 
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -139,6 +140,19 @@ pub struct Replicator<C> {
     newest: Option<LtxFileInfo>,
     /// What the state file holds.
     saved: Option<ResumeState>,
+    /// The upload that failed last, to be retried first.
+    pending: Option<Pending>,
+}
+
+/// A file whose upload failed. The next pass uploads the same bytes again before anything
+/// else: if the failed attempt did reach the replica (only its answer was lost), the replica
+/// recognises the identical file, where a re-encoded one (new timestamp, maybe more commits)
+/// would look like another writer's. The held read lock keeps its WAL frames meanwhile.
+struct Pending {
+    encoded: Encoded,
+    kind: ShipKind,
+    /// Where the replica stands once it is uploaded.
+    after: Position,
 }
 
 impl<C: ReplicaClient> Replicator<C> {
@@ -162,6 +176,7 @@ impl<C: ReplicaClient> Replicator<C> {
             digest: None,
             newest: None,
             saved: None,
+            pending: None,
             db,
             client,
             options,
@@ -202,9 +217,16 @@ impl<C: ReplicaClient> Replicator<C> {
     fn pass(&mut self, force_snapshot: bool) -> Result<SyncReport> {
         self.lock.acquire()?;
         let mut wal = WalFile::open(&self.wal_path)?;
-        let shipped = match self.pos {
-            Some(pos) => self.ship_from(pos, &mut wal)?,
-            None => self.start(&mut wal)?,
+        let shipped = match (self.pending.take(), self.pos) {
+            (Some(p), _) => {
+                let retried = self.upload(p.encoded, p.kind, p.after)?;
+                match self.ship_from(p.after, &mut wal)? {
+                    Some(next) => Some(next),
+                    None => Some(retried),
+                }
+            }
+            (None, Some(pos)) => self.ship_from(pos, &mut wal)?,
+            (None, None) => self.start(&mut wal)?,
         };
         let snapshot = self.snapshot_if_due(force_snapshot)?;
         // Best effort: without the state file a restart uploads the database once more.
@@ -277,14 +299,13 @@ impl<C: ReplicaClient> Replicator<C> {
         let txid = pos.txid + 1;
         let header = Header::new(idx.header.page_size, commit, txid, txid, now_ms());
         let encoded = encode_wal_changes(wal, &idx, header)?;
-        let shipped = self.upload(encoded, ShipKind::Incremental)?;
-        self.pos = Some(Position {
+        let after = Position {
             txid,
             page_size: idx.header.page_size,
             commit,
             wal: Some(idx.end_cursor()),
-        });
-        Ok(Some(shipped))
+        };
+        self.upload(encoded, ShipKind::Incremental, after).map(Some)
     }
 
     /// Ships the whole database as TXID `txid` (the L9 snapshot when `txid` is 1).
@@ -300,17 +321,18 @@ impl<C: ReplicaClient> Replicator<C> {
             return Ok(None); // the database has no pages yet
         };
         let h = encoded.header;
-        let shipped = self.upload(encoded, kind)?;
-        self.pos = Some(Position {
+        let after = Position {
             txid,
             page_size: h.page_size,
             commit: h.commit,
             wal: idx.map(|i| i.end_cursor()),
-        });
-        Ok(Some(shipped))
+        };
+        self.upload(encoded, kind, after).map(Some)
     }
 
-    fn upload(&mut self, encoded: Encoded, kind: ShipKind) -> Result<Shipped> {
+    /// Uploads `encoded`; on success the replica stands at `after`. A failed upload is kept
+    /// for the next pass to retry with the very same bytes (see [`Pending`]).
+    fn upload(&mut self, mut encoded: Encoded, kind: ShipKind, after: Position) -> Result<Shipped> {
         let h = encoded.header;
         let level = if kind == ShipKind::Snapshot {
             SNAPSHOT_LEVEL
@@ -318,8 +340,20 @@ impl<C: ReplicaClient> Replicator<C> {
             0
         };
         let id = LtxFileId::new(level, h.min_txid, h.max_txid);
-        let mut data = encoded.data;
-        let file = self.client.write_ltx(&id, &mut data)?;
+        let file = match self.client.write_ltx(&id, &mut encoded.data) {
+            Ok(file) => file,
+            Err(e) => {
+                if encoded.data.seek(SeekFrom::Start(0)).is_ok() {
+                    self.pending = Some(Pending {
+                        encoded,
+                        kind,
+                        after,
+                    });
+                }
+                return Err(e);
+            }
+        };
+        self.pos = Some(after);
         if level == SNAPSHOT_LEVEL {
             self.maint.last_snapshot = Some((h.max_txid, h.timestamp_ms));
         }

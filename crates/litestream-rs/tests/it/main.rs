@@ -15,5 +15,6 @@ mod replicate_wal;
 mod restore_real;
 mod resume;
 mod s3;
+mod s3_faults;
 mod support;
 mod wal_real;
