@@ -8,7 +8,12 @@
 //! S3-compatible stores that know no newer checksum headers expect. Transient failures (5xx,
 //! throttling, timeouts, dropped connections) are retried with exponential backoff. Writes are
 //! conditional (`If-None-Match: *`): an object of that name is never replaced, and a second
-//! replicator on the same path gets [`Error::LtxExists`].
+//! replicator on the same path gets [`Error::LtxExists`]. Files past
+//! [`S3Config::multipart_threshold`] go up in parts (`multipart.rs`), completed conditionally too.
+
+mod multipart;
+
+pub use multipart::MIN_PART_SIZE;
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
@@ -53,6 +58,10 @@ pub struct S3Config {
     pub max_attempts: u32,
     /// Delay before the first retry.
     pub initial_backoff: Duration,
+    /// Files larger than this (bytes) are uploaded in parts (default 16 MiB).
+    pub multipart_threshold: u64,
+    /// Size of each part (default 8 MiB; at least [`MIN_PART_SIZE`], S3's minimum).
+    pub multipart_part_size: u64,
 }
 
 impl S3Config {
@@ -74,6 +83,8 @@ impl S3Config {
             secret_access_key: secret_access_key.into(),
             max_attempts: 5,
             initial_backoff: Duration::from_millis(200),
+            multipart_threshold: 16 << 20,
+            multipart_part_size: 8 << 20,
         }
     }
 }
@@ -89,6 +100,8 @@ impl std::fmt::Debug for S3Config {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
             .field("max_attempts", &self.max_attempts)
+            .field("multipart_threshold", &self.multipart_threshold)
+            .field("multipart_part_size", &self.multipart_part_size)
             .finish()
     }
 }
@@ -104,6 +117,8 @@ pub struct S3Replica {
     /// breaks off after the response headers arrived).
     max_attempts: u32,
     initial_backoff: Duration,
+    multipart_threshold: u64,
+    multipart_part_size: u64,
 }
 
 impl std::fmt::Debug for S3Replica {
@@ -161,6 +176,8 @@ impl S3Replica {
             path: config.path.trim_matches('/').to_owned(),
             max_attempts: config.max_attempts.max(1),
             initial_backoff: config.initial_backoff,
+            multipart_threshold: config.multipart_threshold,
+            multipart_part_size: config.multipart_part_size,
         })
     }
 
@@ -331,6 +348,19 @@ impl ReplicaClient for S3Replica {
     fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
         let key = self.key_of(id);
         let (mut body, size, timestamp_ms) = upload_body(data, &key)?;
+        let info = LtxFileInfo {
+            id: *id,
+            size,
+            timestamp_ms: timestamp_ms.unwrap_or_else(crate::replicate::now_ms),
+        };
+        if size > self.multipart_threshold {
+            let ts = timestamp_ms.map(format_rfc3339);
+            return match self.put_multipart(&key, &body, size, ts)? {
+                multipart::Completed::Done => Ok(info),
+                multipart::Completed::Exists if self.holds(&key, &mut body)? => Ok(info),
+                multipart::Completed::Exists => Err(Error::LtxExists { id: *id }),
+            };
+        }
         let mut req = self
             .client
             .put_object()
@@ -367,11 +397,7 @@ impl ReplicaClient for S3Replica {
             }
             Err(e) => return Err(s3_error(format!("put {key}"))(e)),
         }
-        Ok(LtxFileInfo {
-            id: *id,
-            size,
-            timestamp_ms: timestamp_ms.unwrap_or_else(crate::replicate::now_ms),
-        })
+        Ok(info)
     }
 
     fn delete_ltx(&self, id: &LtxFileId) -> Result<()> {

@@ -16,5 +16,6 @@ mod restore_real;
 mod resume;
 mod s3;
 mod s3_faults;
+mod s3_multipart;
 mod support;
 mod wal_real;
