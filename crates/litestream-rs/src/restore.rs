@@ -29,6 +29,15 @@ pub struct LtxFileInfo {
 pub trait LtxSource {
     /// Opens the file `id` for reading from its first byte.
     fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>>;
+
+    /// Restore is about to open these files, in this order: a remote source may start
+    /// downloading them, a few at a time, so that [`LtxSource::open_ltx`] finds them ready.
+    /// By default nothing happens.
+    fn prefetch(&self, _ids: &[LtxFileId]) {}
+
+    /// Drops whatever [`LtxSource::prefetch`] fetched and was not opened (restore calls it
+    /// when done, also after a failure).
+    fn cancel_prefetch(&self) {}
 }
 
 /// What to restore.
@@ -144,7 +153,10 @@ pub fn restore<S: LtxSource + ?Sized>(
         }
     }
     let tmp = sidecar(output, ".tmp");
+    let ids: Vec<LtxFileId> = plan.iter().map(|f| f.id).collect();
+    source.prefetch(&ids);
     let result = apply_plan(&plan, source, &tmp);
+    source.cancel_prefetch();
     let applied = match result {
         Ok(v) => v,
         Err(e) => {

@@ -12,7 +12,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -92,6 +92,8 @@ struct Shared {
     upstream: SocketAddr,
     state: Mutex<State>,
     stopped: AtomicBool,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 impl Shared {
@@ -152,6 +154,8 @@ impl S3Proxy {
                 ..State::default()
             }),
             stopped: AtomicBool::new(false),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
         });
         let s = Arc::clone(&shared);
         std::thread::spawn(move || {
@@ -192,6 +196,11 @@ impl S3Proxy {
     /// Every request so far, in arrival order.
     pub fn requests(&self) -> Vec<ProxiedRequest> {
         self.shared.state().log.clone()
+    }
+
+    /// The most requests that were being served at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.max_in_flight.load(Ordering::SeqCst)
     }
 
     /// How many requests got a fault.
@@ -260,12 +269,24 @@ fn read_head(r: &mut impl BufRead) -> std::io::Result<Option<Head>> {
     }))
 }
 
+/// Counts a request as served when dropped.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 fn serve(client: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let Some(head) = read_head(&mut reader)? else {
         return Ok(());
     };
     let fault = shared.decide(&head.method, &head.target);
+    let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    let _served = InFlight(&shared.in_flight);
     let mut client = client;
     match fault {
         Some(Fault::Status(code)) => {

@@ -12,6 +12,7 @@
 //! [`S3Config::multipart_threshold`] go up in parts (`multipart.rs`), completed conditionally too.
 
 mod multipart;
+mod prefetch;
 
 pub use multipart::MIN_PART_SIZE;
 
@@ -119,6 +120,8 @@ pub struct S3Replica {
     initial_backoff: Duration,
     multipart_threshold: u64,
     multipart_part_size: u64,
+    /// Downloads started ahead of a restore (shared by clones).
+    prefetch: Arc<prefetch::Prefetch>,
 }
 
 impl std::fmt::Debug for S3Replica {
@@ -178,6 +181,7 @@ impl S3Replica {
             initial_backoff: config.initial_backoff,
             multipart_threshold: config.multipart_threshold,
             multipart_part_size: config.multipart_part_size,
+            prefetch: Arc::default(),
         })
     }
 
@@ -213,43 +217,48 @@ impl S3Replica {
     /// Downloads object `key` (to memory, or a temp file past 8 MiB). The SDK retries failed
     /// requests; a body that breaks off midway is downloaded again here, with backoff.
     fn download(&self, key: &str) -> Result<SpooledTempFile> {
+        self.rt.block_on(self.download_async(key, 8 << 20))
+    }
+
+    /// [`S3Replica::download`], spooling to disk past `in_memory` bytes.
+    async fn download_async(&self, key: &str, in_memory: usize) -> Result<SpooledTempFile> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut out = SpooledTempFile::new(8 << 20);
-            let got = self.rt.block_on(async {
-                let resp = self
-                    .client
-                    .get_object()
-                    .bucket(&self.bucket)
-                    .key(key)
-                    .send()
-                    .await
-                    .map_err(s3_error(format!("get {key}")))?;
-                let mut body = resp.body;
-                loop {
-                    match body.try_next().await {
-                        Ok(Some(chunk)) => out
-                            .write_all(&chunk)
-                            .map_err(Error::io(format!("buffer {key}")))?,
-                        Ok(None) => return Ok(Ok(())),
-                        Err(e) => return Ok(Err(e)),
-                    }
+            let mut out = SpooledTempFile::new(in_memory);
+            let resp = self
+                .client
+                .get_object()
+                .bucket(&self.bucket)
+                .key(key)
+                .send()
+                .await
+                .map_err(s3_error(format!("get {key}")))?;
+            let mut body = resp.body;
+            let broke = loop {
+                match body.try_next().await {
+                    Ok(Some(chunk)) => out
+                        .write_all(&chunk)
+                        .map_err(Error::io(format!("buffer {key}")))?,
+                    Ok(None) => break None,
+                    Err(e) => break Some(e),
                 }
-            })?;
-            match got {
-                Ok(()) => {
+            };
+            match broke {
+                None => {
                     out.seek(SeekFrom::Start(0))
                         .map_err(Error::io(format!("buffer {key}")))?;
                     return Ok(out);
                 }
-                Err(e) if attempt >= self.max_attempts => {
+                Some(e) if attempt >= self.max_attempts => {
                     return Err(Error::S3 {
                         context: format!("read {key}"),
                         message: DisplayErrorContext(&e).to_string(),
                     })
                 }
-                Err(_) => std::thread::sleep(self.initial_backoff * (1 << (attempt - 1).min(6))),
+                Some(_) => {
+                    tokio::time::sleep(self.initial_backoff * (1 << (attempt - 1).min(6))).await
+                }
             }
         }
     }
@@ -294,9 +303,21 @@ fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 impl LtxSource for S3Replica {
-    /// Downloads the object (to memory, or a temp file past 8 MiB) and reads it from there.
+    /// Downloads the object (to memory, or a temp file past 8 MiB) and reads it from there;
+    /// a file [`LtxSource::prefetch`] announced is taken from the downloads under way.
     fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>> {
+        if let Some(file) = self.prefetch.take(id) {
+            return Ok(Box::new(file?));
+        }
         Ok(Box::new(self.download(&self.key_of(id))?))
+    }
+
+    fn prefetch(&self, ids: &[LtxFileId]) {
+        self.start_prefetch(ids);
+    }
+
+    fn cancel_prefetch(&self) {
+        self.prefetch.cancel();
     }
 }
 

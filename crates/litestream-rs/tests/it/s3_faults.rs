@@ -231,3 +231,62 @@ fn an_upload_whose_answer_was_lost_is_recognised_as_ours() {
     restore_replica(&direct, &out, &RestoreOptions::default()).unwrap();
     assert!(std::fs::read(&out).unwrap() == checkpointed_copy(&db));
 }
+
+#[test]
+fn a_long_chain_restores_from_s3_with_parallel_downloads() {
+    let moto = Moto::start();
+    moto.create_bucket("chain");
+    let direct = moto.replica("chain", "app.db");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.db");
+    let conn = open_wal_db(&db);
+    seed(&conn);
+    let mut rep = Replicator::open(&db, direct.clone(), ReplicatorOptions::default()).unwrap();
+    rep.sync().unwrap();
+    let mut at_20 = Vec::new();
+    for i in 0..40 {
+        conn.execute(
+            "INSERT INTO sketch(title, body) VALUES (?1, randomblob(3000))",
+            [format!("chain {i}")],
+        )
+        .unwrap();
+        if i % 7 == 3 {
+            workload_step(&conn, i);
+        }
+        assert_eq!(rep.sync().unwrap().position.unwrap().txid, i as u64 + 2);
+        if i == 18 {
+            at_20 = dump(&conn);
+        }
+    }
+    drop(rep);
+
+    // Every download is slow: only overlapping them keeps the restore quick.
+    let proxy = S3Proxy::start(moto.addr());
+    proxy.inject(FaultRule::fraction(1.0, Fault::Delay(Duration::from_millis(40))).method("GET"));
+    let slow = through(&proxy, "chain", 3);
+    let out = dir.path().join("chain.db");
+    let report = restore_replica(&slow, &out, &RestoreOptions::default()).unwrap();
+    assert_eq!(report.files.len(), 41, "the snapshot and every L0 file");
+    assert!(std::fs::read(&out).unwrap() == checkpointed_copy(&db));
+    assert!(
+        proxy.max_in_flight() >= 4,
+        "downloads overlapped at most {}",
+        proxy.max_in_flight()
+    );
+    let opts = RestoreOptions {
+        target_txid: Some(20),
+        ..RestoreOptions::default()
+    };
+    let out = dir.path().join("chain-20.db");
+    restore_replica(&slow, &out, &opts).unwrap();
+    assert_eq!(dump_file(&out), at_20);
+    let config = moto.official_config(dir.path(), &db, "chain", "app.db");
+    restore_both_with(
+        dir.path(),
+        &config,
+        &db,
+        &direct,
+        &RestoreOptions::default(),
+        &[],
+    );
+}
