@@ -1,9 +1,11 @@
 //! Skaitch's benchmarks (run with `make bench`; figures go to docs/benchmarks.md):
 //! importing a 12-megapixel photo, the first sketchbook page with 10,000 sketches, and the
 //! requests and overhead of one 20-second generation. `skaitch-bench [import|generation]`
-//! runs one part.
+//! runs one part. `skaitch-bench litestream` (`make bench-litestream`) compares our backups
+//! with the official litestream's.
 
 mod generation;
+mod litestream;
 
 use skaitch_core::import::{prepare, Limits};
 use skaitch_core::store::{ChildFilter, SketchQuery};
@@ -22,6 +24,9 @@ fn ms(d: Duration) -> String {
 
 fn main() {
     let only = std::env::args().nth(1);
+    if only.as_deref() == Some("litestream") {
+        return litestream::run();
+    }
     if only.as_deref() != Some("generation") {
         import_and_list();
     }

@@ -78,6 +78,8 @@ pub struct ProxiedRequest {
     pub method: String,
     /// The request target (path and query).
     pub target: String,
+    /// The request body's declared length (0 when none).
+    pub bytes: u64,
     pub fault: Option<Fault>,
 }
 
@@ -102,7 +104,7 @@ impl Shared {
     }
 
     /// Picks the fault for a request and logs it.
-    fn decide(&self, method: &str, target: &str) -> Option<Fault> {
+    fn decide(&self, method: &str, target: &str, bytes: u64) -> Option<Fault> {
         let mut st = self.state();
         let mut chosen = None;
         for i in 0..st.rules.len() {
@@ -130,6 +132,7 @@ impl Shared {
         st.log.push(ProxiedRequest {
             method: method.to_owned(),
             target: target.to_owned(),
+            bytes,
             fault: chosen,
         });
         chosen
@@ -283,7 +286,7 @@ fn serve(client: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let Some(head) = read_head(&mut reader)? else {
         return Ok(());
     };
-    let fault = shared.decide(&head.method, &head.target);
+    let fault = shared.decide(&head.method, &head.target, head.content_length.unwrap_or(0));
     let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
     let _served = InFlight(&shared.in_flight);

@@ -40,7 +40,7 @@ use crate::restore::{LtxFileInfo, LtxSource};
 pub const TIMESTAMP_METADATA: &str = "litestream-timestamp";
 
 /// Uploads up to this size are sent from memory; larger ones from a temp file.
-const IN_MEMORY_UPLOAD: usize = 16 << 20;
+const IN_MEMORY_UPLOAD: usize = 4 << 20;
 
 /// Where and how to reach the bucket. The secret key is never printed by `Debug`.
 #[derive(Clone)]

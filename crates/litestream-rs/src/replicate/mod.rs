@@ -5,7 +5,9 @@
 //! that is handed over between two connections but never dropped (`lock.rs` explains why that
 //! makes every WAL reset harmless), runs a PASSIVE checkpoint after each pass, and a TRUNCATE
 //! checkpoint when a pass found nothing new and the WAL file is above
-//! [`ReplicatorOptions::truncate_threshold`]. It never runs RESTART.
+//! [`ReplicatorOptions::truncate_threshold`]. It never runs RESTART. Under a steady write load
+//! that leaves no quiet moment for the WAL to restart, it takes the write lock for a moment
+//! once the WAL holds more than that threshold (`checkpoints.rs`), so the WAL stays bounded.
 //!
 //! # The first TXID is the L9 snapshot
 //!
@@ -26,6 +28,7 @@
 //! frames may have been lost while nobody held the WAL, and the next TXID is the whole
 //! database as an L0 file ([`ShipKind::Full`]), never a broken chain.
 
+mod checkpoints;
 mod lock;
 mod maintain;
 mod pages;
@@ -48,8 +51,8 @@ use crate::error::{Error, Result};
 use crate::ltx::{Header, LtxFileId};
 use crate::replica::ReplicaClient;
 use crate::restore::LtxFileInfo;
-use crate::wal::{WAL_FRAME_HEADER_SIZE, WAL_HEADER_SIZE};
-use lock::{checkpoint, ReadLock};
+use crate::wal::WAL_HEADER_SIZE;
+use lock::ReadLock;
 use pages::{encode_full, encode_wal_changes, Encoded, WalFile};
 use recover::Recovered;
 use resume::{PageDigest, ResumeState};
@@ -142,6 +145,18 @@ pub struct Replicator<C> {
     saved: Option<ResumeState>,
     /// The upload that failed last, to be retried first.
     pending: Option<Pending>,
+    /// Takes the write lock to drain a WAL that a steady load keeps growing (`checkpoints.rs`).
+    drain_conn: Option<Connection>,
+}
+
+/// What the next file would be.
+enum Prepared {
+    /// No new commits.
+    Nothing,
+    /// The WAL cannot be followed from the position: the whole database must go.
+    Full(Resync),
+    /// The commits after the position, and where the replica stands once they are uploaded.
+    File(Box<Encoded>, Position),
 }
 
 /// A file whose upload failed. The next pass uploads the same bytes again before anything
@@ -177,6 +192,7 @@ impl<C: ReplicaClient> Replicator<C> {
             newest: None,
             saved: None,
             pending: None,
+            drain_conn: None,
             db,
             client,
             options,
@@ -233,7 +249,14 @@ impl<C: ReplicaClient> Replicator<C> {
         let _ = self.save_resume_state();
         // Only now may the read mark move forward: see `lock.rs` for the ordering argument.
         self.lock.handover()?;
-        let checkpoint = self.checkpoint(shipped.is_none(), wal.len)?;
+        let (checkpoint, drain) = self.checkpoint(shipped.is_none(), wal.len)?;
+        let mut shipped = shipped;
+        if drain {
+            if let Some(drained) = self.drain()? {
+                shipped = Some(drained);
+                let _ = self.save_resume_state();
+            }
+        }
         Ok(SyncReport {
             shipped,
             checkpoint,
@@ -266,6 +289,18 @@ impl<C: ReplicaClient> Replicator<C> {
     /// Ships the commits after `pos`. Every reset seen here happened while we held the read
     /// lock, so it discarded only shipped frames and the new WAL continues from `pos`.
     fn ship_from(&mut self, pos: Position, wal: &mut WalFile) -> Result<Option<Shipped>> {
+        match self.prepare_from(pos, wal)? {
+            Prepared::Nothing => Ok(None),
+            Prepared::Full(reason) => self.ship_full(wal, pos.txid + 1, ShipKind::Full(reason)),
+            Prepared::File(encoded, after) => self
+                .upload(*encoded, ShipKind::Incremental, after)
+                .map(Some),
+        }
+    }
+
+    /// Encodes the commits after `pos` as the next file, or moves `pos` along the WAL when
+    /// there are none.
+    fn prepare_from(&mut self, pos: Position, wal: &mut WalFile) -> Result<Prepared> {
         let same_wal = match (pos.wal, wal.header) {
             (Some(cur), Some(h)) => (h.salt1, h.salt2) == cur.salts,
             _ => false,
@@ -274,7 +309,7 @@ impl<C: ReplicaClient> Replicator<C> {
             (_, false) => None,
             (Some(cur), true) if same_wal => {
                 if wal.len < cur.offset {
-                    return self.ship_full(wal, pos.txid + 1, ShipKind::Full(Resync::WalShrank));
+                    return Ok(Prepared::Full(Resync::WalShrank));
                 }
                 // Reset between reading the header and scanning: a new generation.
                 match wal.scan_from(&cur)? {
@@ -286,14 +321,14 @@ impl<C: ReplicaClient> Replicator<C> {
         };
         let Some(idx) = idx else {
             self.pos = Some(Position { wal: None, ..pos });
-            return Ok(None);
+            return Ok(Prepared::Nothing);
         };
         let Some(last) = idx.transactions.last() else {
             self.pos = Some(Position {
                 wal: Some(idx.end_cursor()),
                 ..pos
             });
-            return Ok(None);
+            return Ok(Prepared::Nothing);
         };
         let commit = last.db_size;
         let txid = pos.txid + 1;
@@ -305,7 +340,7 @@ impl<C: ReplicaClient> Replicator<C> {
             commit,
             wal: Some(idx.end_cursor()),
         };
-        self.upload(encoded, ShipKind::Incremental, after).map(Some)
+        Ok(Prepared::File(Box::new(encoded), after))
     }
 
     /// Ships the whole database as TXID `txid` (the L9 snapshot when `txid` is 1).
@@ -404,39 +439,6 @@ impl<C: ReplicaClient> Replicator<C> {
             // A reset since: the database file alone is the state (see `lock.rs`).
             _ => None,
         })
-    }
-
-    /// PASSIVE after every pass; when it copied everything we shipped and nothing newer exists,
-    /// a second handover lets the next writer restart the WAL, and an idle pass over a large
-    /// WAL truncates it (which can only succeed if no reader needs any frame).
-    fn checkpoint(&mut self, idle: bool, wal_bytes: u64) -> Result<Option<CheckpointReport>> {
-        let Some(Position {
-            page_size,
-            wal: Some(cursor),
-            ..
-        }) = self.pos
-        else {
-            return Ok(None);
-        };
-        let frame_size = WAL_FRAME_HEADER_SIZE + u64::from(page_size);
-        let shipped_frames = ((cursor.offset - WAL_HEADER_SIZE) / frame_size) as i64;
-        if shipped_frames == 0 {
-            return Ok(None);
-        }
-        let passive = checkpoint(&self.ckpt, CheckpointMode::Passive)?;
-        let caught_up = !passive.busy
-            && passive.wal_frames == shipped_frames
-            && passive.checkpointed_frames == shipped_frames;
-        if !caught_up {
-            return Ok(Some(passive));
-        }
-        // Our reader's mark is at most `shipped_frames` (nothing newer existed at the
-        // checkpoint), so moving it cannot expose an unshipped frame to a reset.
-        self.lock.handover()?;
-        if idle && wal_bytes > self.options.truncate_threshold {
-            return checkpoint(&self.ckpt, CheckpointMode::Truncate).map(Some);
-        }
-        Ok(Some(passive))
     }
 }
 

@@ -14,7 +14,7 @@ use crate::ltx::{lock_pgno, Encoder, Header};
 use crate::wal::{self, WalCursor, WalFrame, WalIndex, WAL_HEADER_SIZE};
 
 /// LTX files up to this size are built in memory; larger ones spill to a temp file.
-const SPOOL_IN_MEMORY: usize = 8 << 20;
+const SPOOL_IN_MEMORY: usize = 4 << 20;
 
 /// The `-wal` file as found at the start of a pass.
 pub(crate) struct WalFile {
