@@ -214,10 +214,11 @@ where
 }
 
 impl S3Replica {
-    /// Downloads object `key` (to memory, or a temp file past 8 MiB). The SDK retries failed
-    /// requests; a body that breaks off midway is downloaded again here, with backoff.
+    /// Downloads object `key` (to memory, or a temp file past 256 KiB: compaction holds all
+    /// its inputs open at once). The SDK retries failed requests; a body that breaks off
+    /// midway is downloaded again here, with backoff.
     fn download(&self, key: &str) -> Result<SpooledTempFile> {
-        self.rt.block_on(self.download_async(key, 8 << 20))
+        self.rt.block_on(self.download_async(key, 256 << 10))
     }
 
     /// [`S3Replica::download`], spooling to disk past `in_memory` bytes.
@@ -303,7 +304,7 @@ fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 impl LtxSource for S3Replica {
-    /// Downloads the object (to memory, or a temp file past 8 MiB) and reads it from there;
+    /// Downloads the object (to memory, or a temp file past 256 KiB) and reads it from there;
     /// a file [`LtxSource::prefetch`] announced is taken from the downloads under way.
     fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>> {
         if let Some(file) = self.prefetch.take(id) {

@@ -28,16 +28,17 @@ use crate::wal::{WAL_FRAME_HEADER_SIZE, WAL_HEADER_SIZE};
 const LOCK_WAIT: Duration = Duration::from_millis(100);
 
 impl<C: ReplicaClient> Replicator<C> {
-    /// The checkpoints after a pass, and whether the WAL needs draining (`checkpoints.rs`): commits
-    /// kept coming, so the checkpoint could not let the WAL restart, and it holds more than
-    /// the truncate threshold.
+    /// The checkpoints after a pass, and whether the WAL needs draining: it holds more than the
+    /// truncate threshold, so commits kept coming and no quiet moment let it restart. (Even
+    /// a checkpoint that caught up only lets the WAL restart if no commit slips in before the
+    /// reader moves on, which a steady writer rarely allows.)
     pub(super) fn checkpoint(
         &mut self,
         idle: bool,
         wal_bytes: u64,
     ) -> Result<(Option<CheckpointReport>, bool)> {
-        let (report, caught_up) = self.checkpoint_shipped(idle, wal_bytes)?;
-        let Some(r) = report.filter(|_| !caught_up) else {
+        let report = self.checkpoint_shipped(idle, wal_bytes)?;
+        let Some(r) = report.filter(|r| r.mode == CheckpointMode::Passive) else {
             return Ok((report, false));
         };
         let frame_size = WAL_FRAME_HEADER_SIZE + u64::from(self.pos.map_or(0, |p| p.page_size));
@@ -46,44 +47,40 @@ impl<C: ReplicaClient> Replicator<C> {
     }
 
     /// PASSIVE after every pass; when it copied everything we shipped and nothing newer exists,
-    /// a second handover lets the next writer restart the WAL (reported as `true`), and an
-    /// idle pass over a large WAL truncates it (which can only succeed if no reader needs any
-    /// frame).
+    /// a second handover lets the next writer restart the WAL, and an idle pass over a large
+    /// WAL truncates it (which can only succeed if no reader needs any frame).
     fn checkpoint_shipped(
         &mut self,
         idle: bool,
         wal_bytes: u64,
-    ) -> Result<(Option<CheckpointReport>, bool)> {
+    ) -> Result<Option<CheckpointReport>> {
         let Some(Position {
             page_size,
             wal: Some(cursor),
             ..
         }) = self.pos
         else {
-            return Ok((None, false));
+            return Ok(None);
         };
         let frame_size = WAL_FRAME_HEADER_SIZE + u64::from(page_size);
         let shipped_frames = ((cursor.offset - WAL_HEADER_SIZE) / frame_size) as i64;
         if shipped_frames == 0 {
-            return Ok((None, false));
+            return Ok(None);
         }
         let passive = checkpoint(&self.ckpt, CheckpointMode::Passive)?;
         let caught_up = !passive.busy
             && passive.wal_frames == shipped_frames
             && passive.checkpointed_frames == shipped_frames;
         if !caught_up {
-            return Ok((Some(passive), false));
+            return Ok(Some(passive));
         }
         // Our reader's mark is at most `shipped_frames` (nothing newer existed at the
         // checkpoint), so moving it cannot expose an unshipped frame to a reset.
         self.lock.handover()?;
         if idle && wal_bytes > self.options.truncate_threshold {
-            return Ok((
-                Some(checkpoint(&self.ckpt, CheckpointMode::Truncate)?),
-                true,
-            ));
+            return checkpoint(&self.ckpt, CheckpointMode::Truncate).map(Some);
         }
-        Ok((Some(passive), true))
+        Ok(Some(passive))
     }
 
     /// Drains the WAL as described above; returns the file uploaded, if there were commits

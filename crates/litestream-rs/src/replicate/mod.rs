@@ -65,7 +65,8 @@ pub struct ReplicatorOptions {
     /// How long [`Replicator::run`] waits after a [`ReplicatorHandle::notify`] so that a burst
     /// of commits ships as one file.
     pub debounce: Duration,
-    /// A pass that found nothing new truncates the WAL once it is larger than this (bytes).
+    /// A pass that found nothing new truncates the WAL once it is larger than this (bytes);
+    /// under a steady load the WAL is drained once it holds more than this.
     pub truncate_threshold: u64,
     /// Busy timeout of the replicator's reader connections.
     pub busy_timeout: Duration,
@@ -78,7 +79,7 @@ impl Default for ReplicatorOptions {
         ReplicatorOptions {
             interval: Duration::from_secs(1),
             debounce: Duration::from_millis(50),
-            truncate_threshold: 4 << 20,
+            truncate_threshold: 2 << 20,
             busy_timeout: Duration::from_secs(5),
             schedule: Schedule::default(),
         }

@@ -169,6 +169,7 @@ fn a_steady_writer_cannot_make_the_wal_grow() {
             }
         })
     });
+    let before = checkpointed_copy(&db).len();
     // A writer that never pauses long enough for a pass to catch up on its own.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let writer = {
@@ -198,11 +199,13 @@ fn a_steady_writer_cannot_make_the_wal_grow() {
     let commits = writer.join().unwrap();
     handle.stop();
     runner.join().unwrap().unwrap();
-    assert!(commits > 300, "only {commits} commits");
-    // Each commit adds about 12 KB of frames: without draining, 2.5 s of them pile up.
+    assert!(commits > 200, "only {commits} commits");
+    // Without draining, every frame written piles up in the WAL (about twice what the
+    // database grows by); with it, the WAL holds a pass or two's worth.
+    let grown = (checkpointed_copy(&db).len() - before) as u64;
     assert!(
-        max_wal < 4 * threshold,
-        "the wal grew to {max_wal} bytes over {commits} commits"
+        max_wal * 3 < grown,
+        "the wal grew to {max_wal} bytes while the database grew by {grown} ({commits} commits)"
     );
     let latest = restore_both(dir.path(), &db, &replica, None);
     assert!(
