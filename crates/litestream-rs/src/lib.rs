@@ -20,6 +20,8 @@
 //! - [`compact`] — merges LTX files with consecutive TXIDs into one (compaction levels).
 //! - [`config`] — the official `litestream.yml` subset (with `$ENV` expansion) and the replica
 //!   clients it describes.
+//! - [`verify`] — proves a backup restores: a canary row, a restore once the replica has
+//!   passed it, the row and the integrity check looked at.
 //! - [`error`] — the crate's one error enum.
 //! - `src/bin/litestream-rs` — the drop-in command-line tool: `replicate`, `restore`, `ltx`,
 //!   `databases`, `verify`, reading the official configuration file.
@@ -31,6 +33,7 @@ pub mod ltx;
 pub mod replica;
 pub mod replicate;
 pub mod restore;
+pub mod verify;
 pub mod wal;
 
 pub use error::{Error, Result};

@@ -18,4 +18,5 @@ mod s3;
 mod s3_faults;
 mod s3_multipart;
 mod support;
+mod verify;
 mod wal_real;
