@@ -80,7 +80,7 @@ fn load_one(env: &Env, name: &str, cmd: &std::path::Path, autocheckpoint: bool, 
     let complete = litestream_rs::restore_replica(&replica, &out, &Default::default())
         .is_ok_and(|_| std::fs::read(&out).is_ok_and(|b| b == expected));
     println!(
-        "  {name:<9} cpu {:>5.2} s  peak rss {:>4.0} MB  max wal {:>5.1} MB  wal at end {:>5.1} MB  \
+        "  {name:<20} cpu {:>5.2} s  peak rss {:>4.0} MB  max wal {:>5.1} MB  wal at end {:>5.1} MB  \
          commits {commits} (errors {errors})  db {:.0} MB  replica complete: {}",
         usage.cpu,
         usage.max_rss_mb,
@@ -98,9 +98,11 @@ pub fn run(env: &Env, secs: Duration) {
         secs.as_secs()
     );
     // Ours leaves checkpoints to the replicator (the app sets wal_autocheckpoint=0); the
-    // official tool's users keep SQLite's default.
+    // official tool's users keep SQLite's default, and the last row runs it beside the app's
+    // setting.
     load_one(env, "ours", &env.ours_bin, false, secs);
     if std::env::var_os("SKAITCH_BENCH_ONLY_OURS").is_none() {
         load_one(env, "official", &litestream_bin(), true, secs);
+        load_one(env, "official-app-setting", &litestream_bin(), false, secs);
     }
 }
