@@ -11,12 +11,13 @@
 //! replicator on the same path gets [`Error::LtxExists`]. Files past
 //! [`S3Config::multipart_threshold`] go up in parts (`multipart.rs`), completed conditionally too.
 
+mod download;
 mod multipart;
 mod prefetch;
 
 pub use multipart::MIN_PART_SIZE;
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +30,6 @@ use aws_sdk_s3::config::{
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
 use aws_sdk_s3::primitives::{ByteStream, DateTime, DateTimeFormat};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-use tempfile::SpooledTempFile;
 
 use super::ReplicaClient;
 use crate::error::{Error, Result};
@@ -211,96 +211,6 @@ where
         context,
         message: DisplayErrorContext(&e).to_string(),
     }
-}
-
-impl S3Replica {
-    /// Downloads object `key` (to memory, or a temp file past 256 KiB: compaction holds all
-    /// its inputs open at once). The SDK retries failed requests; a body that breaks off
-    /// midway is downloaded again here, with backoff.
-    fn download(&self, key: &str) -> Result<SpooledTempFile> {
-        self.rt.block_on(self.download_async(key, 256 << 10))
-    }
-
-    /// [`S3Replica::download`], spooling to disk past `in_memory` bytes.
-    async fn download_async(&self, key: &str, in_memory: usize) -> Result<SpooledTempFile> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut out = SpooledTempFile::new(in_memory);
-            let resp = self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(key)
-                .send()
-                .await
-                .map_err(s3_error(format!("get {key}")))?;
-            let mut body = resp.body;
-            let broke = loop {
-                match body.try_next().await {
-                    Ok(Some(chunk)) => out
-                        .write_all(&chunk)
-                        .map_err(Error::io(format!("buffer {key}")))?,
-                    Ok(None) => break None,
-                    Err(e) => break Some(e),
-                }
-            };
-            match broke {
-                None => {
-                    out.seek(SeekFrom::Start(0))
-                        .map_err(Error::io(format!("buffer {key}")))?;
-                    return Ok(out);
-                }
-                Some(e) if attempt >= self.max_attempts => {
-                    return Err(Error::S3 {
-                        context: format!("read {key}"),
-                        message: DisplayErrorContext(&e).to_string(),
-                    })
-                }
-                Some(_) => {
-                    tokio::time::sleep(self.initial_backoff * (1 << (attempt - 1).min(6))).await
-                }
-            }
-        }
-    }
-
-    /// Whether object `key` holds exactly `body`: after a write refused because the object
-    /// exists, it tells our own earlier attempt (whose response was lost) from another writer.
-    fn holds(&self, key: &str, body: &mut Body) -> Result<bool> {
-        let mut theirs = self.download(key)?;
-        let ctx = || format!("compare {key}");
-        let mut ours: Box<dyn Read + '_> = match body {
-            Body::Memory(v) => Box::new(&v[..]),
-            Body::File(f) => {
-                let mut file = f.reopen().map_err(Error::io(ctx()))?;
-                file.seek(SeekFrom::Start(0)).map_err(Error::io(ctx()))?;
-                Box::new(std::io::BufReader::new(file))
-            }
-        };
-        let (mut a, mut b) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
-        loop {
-            let n = read_full(&mut ours, &mut a).map_err(Error::io(ctx()))?;
-            let m = read_full(&mut theirs, &mut b).map_err(Error::io(ctx()))?;
-            if a[..n] != b[..m] {
-                return Ok(false);
-            }
-            if n == 0 {
-                return Ok(true);
-            }
-        }
-    }
-}
-
-/// Reads until `buf` is full or the input ends; returns the bytes read.
-fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }
 
 impl LtxSource for S3Replica {
