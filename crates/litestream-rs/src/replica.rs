@@ -44,6 +44,14 @@ impl<T: LtxSource + ?Sized> LtxSource for Box<T> {
     fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>> {
         (**self).open_ltx(id)
     }
+
+    fn prefetch(&self, ids: &[LtxFileId]) {
+        (**self).prefetch(ids)
+    }
+
+    fn cancel_prefetch(&self) {
+        (**self).cancel_prefetch()
+    }
 }
 
 impl<T: ReplicaClient + ?Sized> ReplicaClient for Box<T> {

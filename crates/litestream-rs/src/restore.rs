@@ -12,6 +12,7 @@ pub use plan::{plan_restore, reachable_txid};
 use crate::error::{Error, Result};
 use crate::ltx::{lock_pgno, Decoder, LtxFileId};
 use crate::replica::ReplicaClient;
+use crate::replicate::resume::{page_hash, PageDigest, ResumeState};
 
 /// One LTX file held by a replica, with its size in bytes (the planner minimises the total).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,15 @@ pub struct LtxFileInfo {
 pub trait LtxSource {
     /// Opens the file `id` for reading from its first byte.
     fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>>;
+
+    /// Restore is about to open these files, in this order: a remote source may start
+    /// downloading them, a few at a time, so that [`LtxSource::open_ltx`] finds them ready.
+    /// By default nothing happens.
+    fn prefetch(&self, _ids: &[LtxFileId]) {}
+
+    /// Drops whatever [`LtxSource::prefetch`] fetched and was not opened (restore calls it
+    /// when done, also after a failure).
+    fn cancel_prefetch(&self) {}
 }
 
 /// What to restore.
@@ -143,8 +153,11 @@ pub fn restore<S: LtxSource + ?Sized>(
         }
     }
     let tmp = sidecar(output, ".tmp");
+    let ids: Vec<LtxFileId> = plan.iter().map(|f| f.id).collect();
+    source.prefetch(&ids);
     let result = apply_plan(&plan, source, &tmp);
-    let (page_size, pages) = match result {
+    source.cancel_prefetch();
+    let applied = match result {
         Ok(v) => v,
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -165,20 +178,43 @@ pub fn restore<S: LtxSource + ?Sized>(
             return Err(e);
         }
     }
+    if let (Some(last), Some(digest)) = (plan.last(), applied.digest.digest()) {
+        // Lets a replicator started on the result continue the replica without uploading
+        // the database again (`replicate/resume.rs`). Best effort: without it, it uploads.
+        let state = ResumeState {
+            file: last.id,
+            size: last.size,
+            timestamp_ms: applied.last_timestamp_ms,
+            page_size: applied.page_size,
+            commit: applied.commit,
+            digest,
+        };
+        let _ = state.save(&ResumeState::path(output));
+    }
     Ok(RestoreReport {
         txid: plan.last().map_or(0, |f| f.id.max_txid),
-        page_size,
-        pages,
+        page_size: applied.page_size,
+        pages: applied.commit,
         files: plan,
     })
 }
 
-/// Writes every planned file into `tmp`; returns the page size and final page count.
+/// What [`apply_plan`] built.
+struct Applied {
+    page_size: u32,
+    commit: u32,
+    /// Page hashes of the result.
+    digest: PageDigest,
+    /// The LTX header timestamp of the last file applied.
+    last_timestamp_ms: i64,
+}
+
+/// Writes every planned file into `tmp`.
 fn apply_plan<S: LtxSource + ?Sized>(
     plan: &[LtxFileInfo],
     source: &S,
     tmp: &Path,
-) -> Result<(u32, u32)> {
+) -> Result<Applied> {
     let mut out = OpenOptions::new()
         .create(true)
         .write(true)
@@ -187,6 +223,9 @@ fn apply_plan<S: LtxSource + ?Sized>(
         .map_err(Error::io(format!("create {}", tmp.display())))?;
     let mut page_size = None;
     let mut commit = 0;
+    let mut digest = None;
+    let mut last_timestamp_ms = 0;
+    let mut hashes = Vec::new();
     for info in plan {
         let reader = BufReader::with_capacity(1 << 16, source.open_ltx(&info.id)?);
         let mut dec = Decoder::new(reader)?;
@@ -206,10 +245,16 @@ fn apply_plan<S: LtxSource + ?Sized>(
                 file: info.id.to_string(),
             });
         }
+        hashes.clear();
         while let Some((pgno, page)) = dec.next_page()? {
+            hashes.push((pgno, page_hash(pgno, &page)));
             write_page(&mut out, pgno, size, &page)?;
         }
         commit = h.commit;
+        last_timestamp_ms = h.timestamp_ms;
+        digest
+            .get_or_insert_with(|| PageDigest::new(size, 0, &[]))
+            .apply(&hashes, commit);
         out.set_len(u64::from(commit) * u64::from(size))
             .map_err(Error::io("truncate restored database"))?;
     }
@@ -222,7 +267,12 @@ fn apply_plan<S: LtxSource + ?Sized>(
     }
     out.sync_all()
         .map_err(Error::io("fsync restored database"))?;
-    Ok((size, commit))
+    Ok(Applied {
+        page_size: size,
+        commit,
+        digest: digest.unwrap_or_else(|| PageDigest::new(size, 0, &[])),
+        last_timestamp_ms,
+    })
 }
 
 fn write_page(out: &mut File, pgno: u32, page_size: u32, page: &[u8]) -> Result<()> {

@@ -6,10 +6,14 @@
 //! - [`moto_server`]: a real S3 endpoint (moto_server on `127.0.0.1:0`), optionally checking keys
 //! - [`replicate_server`]: a local Replicate API on `127.0.0.1:0` with scripted models, injected
 //!   faults and a log of every request
+//! - [`s3_proxy`]: a proxy in front of moto_server that answers 500/503, delays, or drops connections
+//! - [`litestream`]: the official `litestream` binary (replicate, restore)
 
 pub mod images;
+pub mod litestream;
 pub mod moto_server;
 pub mod replicate_server;
+pub mod s3_proxy;
 
 use std::path::{Path, PathBuf};
 

@@ -117,6 +117,11 @@ impl MotoServer {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The server's address (a proxy in front of it connects here).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        ([127, 0, 0, 1], self.port).into()
+    }
+
     /// Creates `bucket` (path-style PUT).
     pub fn create_bucket(&self, bucket: &str) {
         let (status, body) = self.request("PUT", &format!("/{bucket}"), &[], "");

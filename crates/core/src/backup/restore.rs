@@ -143,6 +143,20 @@ impl App {
         self.stop_backup();
         let aside = sibling(&db, &format!(".before-restore-{}", stamp()));
         let swapped = self.store.replace_database(&tmp, &aside);
+        // The restore's resume state lets replication continue without a full upload; it
+        // must follow the file it describes (and a stale one must not stay behind).
+        let (state_tmp, state_db) = (
+            litestream_rs::resume_state_path(&tmp),
+            litestream_rs::resume_state_path(&db),
+        );
+        if swapped.is_ok() && state_tmp.exists() {
+            let _ = std::fs::rename(&state_tmp, &state_db);
+        } else {
+            let _ = std::fs::remove_file(&state_tmp);
+            if swapped.is_ok() {
+                let _ = std::fs::remove_file(&state_db);
+            }
+        }
         if swapped.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }

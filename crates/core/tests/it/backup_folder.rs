@@ -46,7 +46,35 @@ fn each_commit_reaches_the_folder_replica_quickly_and_a_fresh_folder_restores_it
         "a restored sketchbook needs no welcome"
     );
     // The fresh app now backs up to the same place; the first app is refused from then on.
+    // It continues the chain: what it ships next holds only the pages that changed, not a
+    // second upload of the whole database.
     wait_running(&fresh);
+    commit_to_replica(&fresh, "after the restore", 9);
+    {
+        use skaitch_core::backup::litestream::{ltx::Decoder, FileReplica, ReplicaClient};
+        let replica = FileReplica::new(dir.join("replica"));
+        let shipped: Vec<_> = replica
+            .list()
+            .unwrap()
+            .into_iter()
+            .filter(|f| f.id.level == 0 && f.id.min_txid > outcome.txid)
+            .collect();
+        assert!(!shipped.is_empty(), "nothing shipped after the restore");
+        for f in shipped {
+            let mut d = Decoder::new(std::fs::File::open(replica.path_of(&f.id)).unwrap()).unwrap();
+            let commit = d.header().commit as usize;
+            let mut pages = 0;
+            while d.next_page().unwrap().is_some() {
+                pages += 1;
+            }
+            assert!(
+                pages * 2 < commit,
+                "{:?} holds {pages} of {commit} pages: the restored database was uploaded again",
+                f.id
+            );
+        }
+    }
+    assert_eq!(titles(&fresh).len(), 8);
     fresh.stop_backup();
     app.stop_backup();
 }

@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 pub struct Decoder<R: Read> {
     r: R,
     header: Header,
-    digest: crc::Digest<'static, u64>,
+    digest: crc::Digest<'static, u64, super::Crc64Impl>,
     pos: u64,
     frames: Vec<PageIndexEntry>,
     prev_pgno: u32,

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 pub struct Encoder<W: Write> {
     w: W,
     header: Header,
-    digest: crc::Digest<'static, u64>,
+    digest: crc::Digest<'static, u64, super::Crc64Impl>,
     written: u64,
     index: Vec<PageIndexEntry>,
     prev_pgno: u32,

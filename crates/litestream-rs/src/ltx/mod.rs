@@ -52,8 +52,12 @@ pub const CHECKSUM_FLAG: u64 = 1 << 63;
 /// The byte offset SQLite reserves for locks; the page holding it is never used for data.
 pub const PENDING_BYTE: u64 = 0x4000_0000;
 
+/// The CRC-64 implementation: slicing-by-16 tables (32 KiB), several times faster than the
+/// one-table default on the whole-page inputs the codec feeds it.
+pub type Crc64Impl = crc::Table<16>;
+
 /// CRC-64 as Go's `hash/crc64` computes it with the ISO table.
-pub static CRC64: crc::Crc<u64> = crc::Crc::<u64>::new(&crc::CRC_64_GO_ISO);
+pub static CRC64: crc::Crc<u64, Crc64Impl> = crc::Crc::<u64, Crc64Impl>::new(&crc::CRC_64_GO_ISO);
 
 /// The page number of SQLite's lock page for `page_size`: the page holding byte 1 GiB.
 pub fn lock_pgno(page_size: u32) -> u32 {

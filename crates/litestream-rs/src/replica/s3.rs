@@ -8,9 +8,16 @@
 //! S3-compatible stores that know no newer checksum headers expect. Transient failures (5xx,
 //! throttling, timeouts, dropped connections) are retried with exponential backoff. Writes are
 //! conditional (`If-None-Match: *`): an object of that name is never replaced, and a second
-//! replicator on the same path gets [`Error::LtxExists`].
+//! replicator on the same path gets [`Error::LtxExists`]. Files past
+//! [`S3Config::multipart_threshold`] go up in parts (`multipart.rs`), completed conditionally too.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+mod download;
+mod multipart;
+mod prefetch;
+
+pub use multipart::MIN_PART_SIZE;
+
+use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +30,6 @@ use aws_sdk_s3::config::{
 use aws_sdk_s3::error::{DisplayErrorContext, SdkError};
 use aws_sdk_s3::primitives::{ByteStream, DateTime, DateTimeFormat};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-use tempfile::SpooledTempFile;
 
 use super::ReplicaClient;
 use crate::error::{Error, Result};
@@ -34,7 +40,7 @@ use crate::restore::{LtxFileInfo, LtxSource};
 pub const TIMESTAMP_METADATA: &str = "litestream-timestamp";
 
 /// Uploads up to this size are sent from memory; larger ones from a temp file.
-const IN_MEMORY_UPLOAD: usize = 16 << 20;
+const IN_MEMORY_UPLOAD: usize = 4 << 20;
 
 /// Where and how to reach the bucket. The secret key is never printed by `Debug`.
 #[derive(Clone)]
@@ -53,6 +59,10 @@ pub struct S3Config {
     pub max_attempts: u32,
     /// Delay before the first retry.
     pub initial_backoff: Duration,
+    /// Files larger than this (bytes) are uploaded in parts (default 16 MiB).
+    pub multipart_threshold: u64,
+    /// Size of each part (default 8 MiB; at least [`MIN_PART_SIZE`], S3's minimum).
+    pub multipart_part_size: u64,
 }
 
 impl S3Config {
@@ -74,6 +84,8 @@ impl S3Config {
             secret_access_key: secret_access_key.into(),
             max_attempts: 5,
             initial_backoff: Duration::from_millis(200),
+            multipart_threshold: 16 << 20,
+            multipart_part_size: 8 << 20,
         }
     }
 }
@@ -89,6 +101,8 @@ impl std::fmt::Debug for S3Config {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
             .field("max_attempts", &self.max_attempts)
+            .field("multipart_threshold", &self.multipart_threshold)
+            .field("multipart_part_size", &self.multipart_part_size)
             .finish()
     }
 }
@@ -100,6 +114,14 @@ pub struct S3Replica {
     rt: Arc<tokio::runtime::Runtime>,
     bucket: String,
     path: String,
+    /// Attempts and first delay for what the SDK cannot retry itself (a download whose body
+    /// breaks off after the response headers arrived).
+    max_attempts: u32,
+    initial_backoff: Duration,
+    multipart_threshold: u64,
+    multipart_part_size: u64,
+    /// Downloads started ahead of a restore (shared by clones).
+    prefetch: Arc<prefetch::Prefetch>,
 }
 
 impl std::fmt::Debug for S3Replica {
@@ -155,6 +177,11 @@ impl S3Replica {
             rt: Arc::new(rt),
             bucket: config.bucket,
             path: config.path.trim_matches('/').to_owned(),
+            max_attempts: config.max_attempts.max(1),
+            initial_backoff: config.initial_backoff,
+            multipart_threshold: config.multipart_threshold,
+            multipart_part_size: config.multipart_part_size,
+            prefetch: Arc::default(),
         })
     }
 
@@ -187,32 +214,21 @@ where
 }
 
 impl LtxSource for S3Replica {
-    /// Downloads the object (to memory, or a temp file past 8 MiB) and reads it from there.
+    /// Downloads the object (to memory, or a temp file past 256 KiB) and reads it from there;
+    /// a file [`LtxSource::prefetch`] announced is taken from the downloads under way.
     fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>> {
-        let key = self.key_of(id);
-        let mut out = SpooledTempFile::new(8 << 20);
-        self.rt.block_on(async {
-            let resp = self
-                .client
-                .get_object()
-                .bucket(&self.bucket)
-                .key(&key)
-                .send()
-                .await
-                .map_err(s3_error(format!("get {key}")))?;
-            let mut body = resp.body;
-            while let Some(chunk) = body.try_next().await.map_err(|e| Error::S3 {
-                context: format!("read {key}"),
-                message: DisplayErrorContext(&e).to_string(),
-            })? {
-                out.write_all(&chunk)
-                    .map_err(Error::io(format!("buffer {key}")))?;
-            }
-            Ok::<_, Error>(())
-        })?;
-        out.seek(SeekFrom::Start(0))
-            .map_err(Error::io(format!("buffer {key}")))?;
-        Ok(Box::new(out))
+        if let Some(file) = self.prefetch.take(id) {
+            return Ok(Box::new(file?));
+        }
+        Ok(Box::new(self.download(&self.key_of(id))?))
+    }
+
+    fn prefetch(&self, ids: &[LtxFileId]) {
+        self.start_prefetch(ids);
+    }
+
+    fn cancel_prefetch(&self) {
+        self.prefetch.cancel();
     }
 }
 
@@ -263,7 +279,20 @@ impl ReplicaClient for S3Replica {
 
     fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
         let key = self.key_of(id);
-        let (body, size, timestamp_ms) = upload_body(data, &key)?;
+        let (mut body, size, timestamp_ms) = upload_body(data, &key)?;
+        let info = LtxFileInfo {
+            id: *id,
+            size,
+            timestamp_ms: timestamp_ms.unwrap_or_else(crate::replicate::now_ms),
+        };
+        if size > self.multipart_threshold {
+            let ts = timestamp_ms.map(format_rfc3339);
+            return match self.put_multipart(&key, &body, size, ts)? {
+                multipart::Completed::Done => Ok(info),
+                multipart::Completed::Exists if self.holds(&key, &mut body)? => Ok(info),
+                multipart::Completed::Exists => Err(Error::LtxExists { id: *id }),
+            };
+        }
         let mut req = self
             .client
             .put_object()
@@ -274,38 +303,33 @@ impl ReplicaClient for S3Replica {
         if let Some(ms) = timestamp_ms {
             req = req.metadata(TIMESTAMP_METADATA, format_rfc3339(ms));
         }
-        // The temp file behind a large body must outlive every attempt.
-        let (stream, _spool) = match body {
-            Body::Memory(v) => (ByteStream::from(v), None),
-            Body::File(f) => {
-                let stream = self
-                    .rt
-                    .block_on(ByteStream::from_path(f.path()))
-                    .map_err(|e| Error::S3 {
-                        context: format!("stream upload body of {key}"),
-                        message: DisplayErrorContext(&e).to_string(),
-                    })?;
-                (stream, Some(f))
-            }
+        let stream = match &body {
+            Body::Memory(v) => ByteStream::from(v.clone()),
+            Body::File(f) => self
+                .rt
+                .block_on(ByteStream::from_path(f.path()))
+                .map_err(|e| Error::S3 {
+                    context: format!("stream upload body of {key}"),
+                    message: DisplayErrorContext(&e).to_string(),
+                })?,
         };
         match self.rt.block_on(req.body(stream).send()) {
             Ok(_) => {}
-            // 412: the object exists; 409: a concurrent conditional write won.
+            // 412: the object exists; 409: a concurrent conditional write won. Either may be
+            // our own earlier attempt, whose response was lost and the SDK retried.
             Err(e)
                 if matches!(
                     e.raw_response().map(|r| r.status().as_u16()),
                     Some(412 | 409)
                 ) =>
             {
-                return Err(Error::LtxExists { id: *id })
+                if !self.holds(&key, &mut body)? {
+                    return Err(Error::LtxExists { id: *id });
+                }
             }
             Err(e) => return Err(s3_error(format!("put {key}"))(e)),
         }
-        Ok(LtxFileInfo {
-            id: *id,
-            size,
-            timestamp_ms: timestamp_ms.unwrap_or_else(crate::replicate::now_ms),
-        })
+        Ok(info)
     }
 
     fn delete_ltx(&self, id: &LtxFileId) -> Result<()> {

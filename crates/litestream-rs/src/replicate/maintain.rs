@@ -195,7 +195,7 @@ fn compact_level<C: ReplicaClient + ?Sized>(
         .iter()
         .map(|f| Decoder::new(BufReader::with_capacity(1 << 16, client.open_ltx(&f.id)?)))
         .collect::<Result<Vec<_>>>()?;
-    let (mut out, _) = compact(decoders, SpooledTempFile::new(8 << 20))?;
+    let (mut out, _) = compact(decoders, SpooledTempFile::new(4 << 20))?;
     out.seek(SeekFrom::Start(0))
         .map_err(Error::io("rewind compacted ltx file"))?;
     client.write_ltx(&id, &mut out).map(Some)

@@ -5,7 +5,9 @@
 //! that is handed over between two connections but never dropped (`lock.rs` explains why that
 //! makes every WAL reset harmless), runs a PASSIVE checkpoint after each pass, and a TRUNCATE
 //! checkpoint when a pass found nothing new and the WAL file is above
-//! [`ReplicatorOptions::truncate_threshold`]. It never runs RESTART.
+//! [`ReplicatorOptions::truncate_threshold`]. It never runs RESTART. Under a steady write load
+//! that leaves no quiet moment for the WAL to restart, it takes the write lock for a moment
+//! once the WAL holds more than that threshold (`checkpoints.rs`), so the WAL stays bounded.
 //!
 //! # The first TXID is the L9 snapshot
 //!
@@ -17,18 +19,30 @@
 //!
 //! # Starting and restarting
 //!
-//! On the first pass the replicator compares the replica's newest file with the WAL. It continues from there when the salts match, the WAL has a commit ending
-//! exactly at the file's WAL offset + size, with the same database size, and the WAL's last
-//! frame before that point holds the same page as the file. Otherwise frames may have been
-//! lost while nobody held the WAL, and the next TXID is the whole database as an L0 file
-//! ([`ShipKind::Full`]), never a broken chain.
+//! On the first pass the replicator compares the replica's newest file with the WAL. It
+//! continues from there when the salts match, the WAL has a commit ending exactly at the file's
+//! WAL offset + size, with the same database size, and the WAL's last frame before that point
+//! holds the same page as the file. Failing that (typically after a clean close, which folds
+//! and deletes the WAL), it continues when the database file is exactly the replica's newest
+//! state, by the digest kept in a state file beside the database (`resume.rs`). Otherwise
+//! frames may have been lost while nobody held the WAL, and the next TXID is the whole
+//! database as an L0 file ([`ShipKind::Full`]), never a broken chain.
 
+mod checkpoints;
 mod lock;
 mod maintain;
 mod pages;
 mod recover;
+pub(crate) mod resume;
+
+/// The resume state file kept beside `db` (`<db>-litestream-rs`, see `resume.rs`): whoever moves
+/// a restored database into place moves this file with it.
+pub fn resume_state_path(db: &std::path::Path) -> std::path::PathBuf {
+    resume::ResumeState::path(db)
+}
 mod run;
 
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -43,10 +57,11 @@ use crate::error::{Error, Result};
 use crate::ltx::{Header, LtxFileId};
 use crate::replica::ReplicaClient;
 use crate::restore::LtxFileInfo;
-use crate::wal::{WAL_FRAME_HEADER_SIZE, WAL_HEADER_SIZE};
-use lock::{checkpoint, ReadLock};
+use crate::wal::WAL_HEADER_SIZE;
+use lock::ReadLock;
 use pages::{encode_full, encode_wal_changes, Encoded, WalFile};
 use recover::Recovered;
+use resume::{PageDigest, ResumeState};
 
 /// How the replicator paces itself. The defaults suit an app; tests shrink them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +71,8 @@ pub struct ReplicatorOptions {
     /// How long [`Replicator::run`] waits after a [`ReplicatorHandle::notify`] so that a burst
     /// of commits ships as one file.
     pub debounce: Duration,
-    /// A pass that found nothing new truncates the WAL once it is larger than this (bytes).
+    /// A pass that found nothing new truncates the WAL once it is larger than this (bytes);
+    /// under a steady load the WAL is drained once it holds more than this.
     pub truncate_threshold: u64,
     /// Busy timeout of the replicator's reader connections.
     pub busy_timeout: Duration,
@@ -69,7 +85,7 @@ impl Default for ReplicatorOptions {
         ReplicatorOptions {
             interval: Duration::from_secs(1),
             debounce: Duration::from_millis(50),
-            truncate_threshold: 4 << 20,
+            truncate_threshold: 2 << 20,
             busy_timeout: Duration::from_secs(5),
             schedule: Schedule::default(),
         }
@@ -126,6 +142,39 @@ pub struct Replicator<C> {
     pos: Option<Position>,
     maint: maintain::State,
     signal: std::sync::Arc<run::Signal>,
+    /// The state file that lets a restart skip the full upload (`resume.rs`).
+    resume_path: PathBuf,
+    /// Page hashes of the database at `pos` (`None` until known).
+    digest: Option<PageDigest>,
+    /// The replica's newest file as we wrote or found it, with its LTX header timestamp.
+    newest: Option<LtxFileInfo>,
+    /// What the state file holds.
+    saved: Option<ResumeState>,
+    /// The upload that failed last, to be retried first.
+    pending: Option<Pending>,
+    /// Takes the write lock to drain a WAL that a steady load keeps growing (`checkpoints.rs`).
+    drain_conn: Option<Connection>,
+}
+
+/// What the next file would be.
+enum Prepared {
+    /// No new commits.
+    Nothing,
+    /// The WAL cannot be followed from the position: the whole database must go.
+    Full(Resync),
+    /// The commits after the position, and where the replica stands once they are uploaded.
+    File(Box<Encoded>, Position),
+}
+
+/// A file whose upload failed. The next pass uploads the same bytes again before anything
+/// else: if the failed attempt did reach the replica (only its answer was lost), the replica
+/// recognises the identical file, where a re-encoded one (new timestamp, maybe more commits)
+/// would look like another writer's. The held read lock keeps its WAL frames meanwhile.
+struct Pending {
+    encoded: Encoded,
+    kind: ShipKind,
+    /// Where the replica stands once it is uploaded.
+    after: Position,
 }
 
 impl<C: ReplicaClient> Replicator<C> {
@@ -145,6 +194,12 @@ impl<C: ReplicaClient> Replicator<C> {
         Ok(Replicator {
             wal_path: db.with_file_name(wal_name),
             lock: ReadLock::open(&db, options.busy_timeout)?,
+            resume_path: ResumeState::path(&db),
+            digest: None,
+            newest: None,
+            saved: None,
+            pending: None,
+            drain_conn: None,
             db,
             client,
             options,
@@ -185,14 +240,30 @@ impl<C: ReplicaClient> Replicator<C> {
     fn pass(&mut self, force_snapshot: bool) -> Result<SyncReport> {
         self.lock.acquire()?;
         let mut wal = WalFile::open(&self.wal_path)?;
-        let shipped = match self.pos {
-            Some(pos) => self.ship_from(pos, &mut wal)?,
-            None => self.start(&mut wal)?,
+        let shipped = match (self.pending.take(), self.pos) {
+            (Some(p), _) => {
+                let retried = self.upload(p.encoded, p.kind, p.after)?;
+                match self.ship_from(p.after, &mut wal)? {
+                    Some(next) => Some(next),
+                    None => Some(retried),
+                }
+            }
+            (None, Some(pos)) => self.ship_from(pos, &mut wal)?,
+            (None, None) => self.start(&mut wal)?,
         };
         let snapshot = self.snapshot_if_due(force_snapshot)?;
+        // Best effort: without the state file a restart uploads the database once more.
+        let _ = self.save_resume_state();
         // Only now may the read mark move forward: see `lock.rs` for the ordering argument.
         self.lock.handover()?;
-        let checkpoint = self.checkpoint(shipped.is_none(), wal.len)?;
+        let (checkpoint, drain) = self.checkpoint(shipped.is_none(), wal.len)?;
+        let mut shipped = shipped;
+        if drain {
+            if let Some(drained) = self.drain()? {
+                shipped = Some(drained);
+                let _ = self.save_resume_state();
+            }
+        }
         Ok(SyncReport {
             shipped,
             checkpoint,
@@ -207,19 +278,36 @@ impl<C: ReplicaClient> Replicator<C> {
         self.maint.last_snapshot = maintain::newest_snapshot(&files);
         match recover::recover(&self.client, &files, wal)? {
             Recovered::Empty => self.ship_full(wal, 1, ShipKind::Snapshot),
-            Recovered::At(pos) => {
+            Recovered::At { pos, newest } => {
                 self.pos = Some(pos);
+                self.newest = Some(newest);
                 self.ship_from(pos, wal)
             }
-            Recovered::Mismatch { txid, reason } => {
-                self.ship_full(wal, txid + 1, ShipKind::Full(reason))
-            }
+            Recovered::Mismatch { txid, reason } => match self.resume(&files, txid)? {
+                Some(pos) => {
+                    self.pos = Some(pos);
+                    self.ship_from(pos, wal)
+                }
+                None => self.ship_full(wal, txid + 1, ShipKind::Full(reason)),
+            },
         }
     }
 
     /// Ships the commits after `pos`. Every reset seen here happened while we held the read
     /// lock, so it discarded only shipped frames and the new WAL continues from `pos`.
     fn ship_from(&mut self, pos: Position, wal: &mut WalFile) -> Result<Option<Shipped>> {
+        match self.prepare_from(pos, wal)? {
+            Prepared::Nothing => Ok(None),
+            Prepared::Full(reason) => self.ship_full(wal, pos.txid + 1, ShipKind::Full(reason)),
+            Prepared::File(encoded, after) => self
+                .upload(*encoded, ShipKind::Incremental, after)
+                .map(Some),
+        }
+    }
+
+    /// Encodes the commits after `pos` as the next file, or moves `pos` along the WAL when
+    /// there are none.
+    fn prepare_from(&mut self, pos: Position, wal: &mut WalFile) -> Result<Prepared> {
         let same_wal = match (pos.wal, wal.header) {
             (Some(cur), Some(h)) => (h.salt1, h.salt2) == cur.salts,
             _ => false,
@@ -228,7 +316,7 @@ impl<C: ReplicaClient> Replicator<C> {
             (_, false) => None,
             (Some(cur), true) if same_wal => {
                 if wal.len < cur.offset {
-                    return self.ship_full(wal, pos.txid + 1, ShipKind::Full(Resync::WalShrank));
+                    return Ok(Prepared::Full(Resync::WalShrank));
                 }
                 // Reset between reading the header and scanning: a new generation.
                 match wal.scan_from(&cur)? {
@@ -240,27 +328,26 @@ impl<C: ReplicaClient> Replicator<C> {
         };
         let Some(idx) = idx else {
             self.pos = Some(Position { wal: None, ..pos });
-            return Ok(None);
+            return Ok(Prepared::Nothing);
         };
         let Some(last) = idx.transactions.last() else {
             self.pos = Some(Position {
                 wal: Some(idx.end_cursor()),
                 ..pos
             });
-            return Ok(None);
+            return Ok(Prepared::Nothing);
         };
         let commit = last.db_size;
         let txid = pos.txid + 1;
         let header = Header::new(idx.header.page_size, commit, txid, txid, now_ms());
         let encoded = encode_wal_changes(wal, &idx, header)?;
-        let shipped = self.upload(encoded, ShipKind::Incremental)?;
-        self.pos = Some(Position {
+        let after = Position {
             txid,
             page_size: idx.header.page_size,
             commit,
             wal: Some(idx.end_cursor()),
-        });
-        Ok(Some(shipped))
+        };
+        Ok(Prepared::File(Box::new(encoded), after))
     }
 
     /// Ships the whole database as TXID `txid` (the L9 snapshot when `txid` is 1).
@@ -276,17 +363,18 @@ impl<C: ReplicaClient> Replicator<C> {
             return Ok(None); // the database has no pages yet
         };
         let h = encoded.header;
-        let shipped = self.upload(encoded, kind)?;
-        self.pos = Some(Position {
+        let after = Position {
             txid,
             page_size: h.page_size,
             commit: h.commit,
             wal: idx.map(|i| i.end_cursor()),
-        });
-        Ok(Some(shipped))
+        };
+        self.upload(encoded, kind, after).map(Some)
     }
 
-    fn upload(&mut self, encoded: Encoded, kind: ShipKind) -> Result<Shipped> {
+    /// Uploads `encoded`; on success the replica stands at `after`. A failed upload is kept
+    /// for the next pass to retry with the very same bytes (see [`Pending`]).
+    fn upload(&mut self, mut encoded: Encoded, kind: ShipKind, after: Position) -> Result<Shipped> {
         let h = encoded.header;
         let level = if kind == ShipKind::Snapshot {
             SNAPSHOT_LEVEL
@@ -294,11 +382,33 @@ impl<C: ReplicaClient> Replicator<C> {
             0
         };
         let id = LtxFileId::new(level, h.min_txid, h.max_txid);
-        let mut data = encoded.data;
-        let file = self.client.write_ltx(&id, &mut data)?;
+        let file = match self.client.write_ltx(&id, &mut encoded.data) {
+            Ok(file) => file,
+            Err(e) => {
+                if encoded.data.seek(SeekFrom::Start(0)).is_ok() {
+                    self.pending = Some(Pending {
+                        encoded,
+                        kind,
+                        after,
+                    });
+                }
+                return Err(e);
+            }
+        };
+        self.pos = Some(after);
         if level == SNAPSHOT_LEVEL {
             self.maint.last_snapshot = Some((h.max_txid, h.timestamp_ms));
         }
+        match (&mut self.digest, kind) {
+            (Some(d), ShipKind::Incremental) => d.apply(&encoded.hashes, h.commit),
+            // A pass after a failed upload may ship onto a state we never hashed.
+            (None, ShipKind::Incremental) => {}
+            _ => self.digest = Some(PageDigest::new(h.page_size, h.commit, &encoded.hashes)),
+        }
+        self.newest = Some(LtxFileInfo {
+            timestamp_ms: h.timestamp_ms,
+            ..file.clone()
+        });
         Ok(Shipped {
             file,
             kind,
@@ -314,7 +424,17 @@ impl<C: ReplicaClient> Replicator<C> {
             return Ok(None);
         };
         let mut wal = WalFile::open(&self.wal_path)?;
-        let idx = match (pos.wal, wal.scan_all()?) {
+        let idx = self.position_index(&mut wal)?;
+        let header = Header::new(pos.page_size, 0, min_txid, pos.txid, now);
+        encode_full(&self.db, &mut wal, idx.as_ref(), header)
+    }
+
+    /// The WAL's commits up to the position: with the main file, the state at the position.
+    fn position_index(&self, wal: &mut WalFile) -> Result<Option<crate::wal::WalIndex>> {
+        let Some(pos) = self.pos else {
+            return Ok(None);
+        };
+        Ok(match (pos.wal, wal.scan_all()?) {
             (Some(cur), Some(mut idx))
                 if idx.salts() == cur.salts && cur.offset > WAL_HEADER_SIZE =>
             {
@@ -325,42 +445,7 @@ impl<C: ReplicaClient> Replicator<C> {
             }
             // A reset since: the database file alone is the state (see `lock.rs`).
             _ => None,
-        };
-        let header = Header::new(pos.page_size, 0, min_txid, pos.txid, now);
-        encode_full(&self.db, &mut wal, idx.as_ref(), header)
-    }
-
-    /// PASSIVE after every pass; when it copied everything we shipped and nothing newer exists,
-    /// a second handover lets the next writer restart the WAL, and an idle pass over a large
-    /// WAL truncates it (which can only succeed if no reader needs any frame).
-    fn checkpoint(&mut self, idle: bool, wal_bytes: u64) -> Result<Option<CheckpointReport>> {
-        let Some(Position {
-            page_size,
-            wal: Some(cursor),
-            ..
-        }) = self.pos
-        else {
-            return Ok(None);
-        };
-        let frame_size = WAL_FRAME_HEADER_SIZE + u64::from(page_size);
-        let shipped_frames = ((cursor.offset - WAL_HEADER_SIZE) / frame_size) as i64;
-        if shipped_frames == 0 {
-            return Ok(None);
-        }
-        let passive = checkpoint(&self.ckpt, CheckpointMode::Passive)?;
-        let caught_up = !passive.busy
-            && passive.wal_frames == shipped_frames
-            && passive.checkpointed_frames == shipped_frames;
-        if !caught_up {
-            return Ok(Some(passive));
-        }
-        // Our reader's mark is at most `shipped_frames` (nothing newer existed at the
-        // checkpoint), so moving it cannot expose an unshipped frame to a reset.
-        self.lock.handover()?;
-        if idle && wal_bytes > self.options.truncate_threshold {
-            return checkpoint(&self.ckpt, CheckpointMode::Truncate).map(Some);
-        }
-        Ok(Some(passive))
+        })
     }
 }
 

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 
 use tempfile::SpooledTempFile;
 
+use super::resume::{page_hash, PageDigest};
 use crate::error::{Error, Result};
 use crate::ltx::{lock_pgno, Encoder, Header};
 use crate::wal::{self, WalCursor, WalFrame, WalIndex, WAL_HEADER_SIZE};
 
 /// LTX files up to this size are built in memory; larger ones spill to a temp file.
-const SPOOL_IN_MEMORY: usize = 8 << 20;
+const SPOOL_IN_MEMORY: usize = 4 << 20;
 
 /// The `-wal` file as found at the start of a pass.
 pub(crate) struct WalFile {
@@ -131,22 +132,41 @@ pub(crate) struct Encoded {
     pub(crate) header: Header,
     pub(crate) data: SpooledTempFile,
     pub(crate) pages: u32,
+    /// [`page_hash`] of every page in the file, ascending.
+    pub(crate) hashes: Vec<(u32, u64)>,
 }
 
-fn encoder(header: Header) -> Result<Encoder<SpooledTempFile>> {
-    Encoder::new(SpooledTempFile::new(SPOOL_IN_MEMORY), header)
+/// Encodes pages and remembers their hashes.
+struct Build {
+    enc: Encoder<SpooledTempFile>,
+    hashes: Vec<(u32, u64)>,
 }
 
-fn finish(enc: Encoder<SpooledTempFile>, pages: u32) -> Result<Encoded> {
-    let header = *enc.header();
-    let (mut data, _) = enc.finish()?;
-    data.seek(SeekFrom::Start(0))
-        .map_err(Error::io("rewind encoded ltx file"))?;
-    Ok(Encoded {
-        header,
-        data,
-        pages,
-    })
+impl Build {
+    fn new(header: Header) -> Result<Build> {
+        Ok(Build {
+            enc: Encoder::new(SpooledTempFile::new(SPOOL_IN_MEMORY), header)?,
+            hashes: Vec::new(),
+        })
+    }
+
+    fn page(&mut self, pgno: u32, page: &[u8]) -> Result<()> {
+        self.hashes.push((pgno, page_hash(pgno, page)));
+        self.enc.encode_page(pgno, page)
+    }
+
+    fn finish(self) -> Result<Encoded> {
+        let header = *self.enc.header();
+        let (mut data, _) = self.enc.finish()?;
+        data.seek(SeekFrom::Start(0))
+            .map_err(Error::io("rewind encoded ltx file"))?;
+        Ok(Encoded {
+            header,
+            data,
+            pages: self.hashes.len() as u32,
+            hashes: self.hashes,
+        })
+    }
 }
 
 /// The newest version of every page the transactions of `idx` wrote (pages past the final
@@ -166,16 +186,64 @@ pub(crate) fn encode_wal_changes(
     header.wal_size = last.end_offset - first.start_offset;
     (header.wal_salt1, header.wal_salt2) = idx.salts();
     let lock = lock_pgno(header.page_size);
-    let mut enc = encoder(header)?;
-    let mut pages = 0;
+    let mut build = Build::new(header)?;
     for (pgno, frame) in idx.latest_frames(0..idx.transactions.len()) {
         if pgno > last.db_size || pgno == lock {
             continue;
         }
-        enc.encode_page(pgno, &wal.read_page(&frame, header.page_size)?)?;
-        pages += 1;
+        build.page(pgno, &wal.read_page(&frame, header.page_size)?)?;
     }
-    finish(enc, pages)
+    build.finish()
+}
+
+/// The page size and page count of the main file overlaid with the committed frames of `idx`
+/// (`None` while the database has no pages).
+fn full_size(db: &Path, idx: Option<&WalIndex>) -> Result<Option<(u32, u32)>> {
+    let size = match idx.and_then(|i| i.transactions.last().map(|t| (i, t))) {
+        Some((i, t)) => Some((i.header.page_size, t.db_size)),
+        None => db_file_size(db)?,
+    };
+    Ok(size.filter(|(_, commit)| *commit > 0))
+}
+
+/// Calls `f` with every page 1..=`commit` (the lock page excepted) of the main file overlaid
+/// with the committed frames of `idx`.
+fn for_each_page(
+    db: &Path,
+    wal: &mut WalFile,
+    idx: Option<&WalIndex>,
+    (page_size, commit): (u32, u32),
+    mut f: impl FnMut(u32, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let overlay = match idx {
+        Some(i) => i.latest_frames(0..i.transactions.len()),
+        None => BTreeMap::new(),
+    };
+    let ctx = || format!("read database {}", db.display());
+    let mut main =
+        std::io::BufReader::with_capacity(1 << 16, File::open(db).map_err(Error::io(ctx()))?);
+    let lock = lock_pgno(page_size);
+    let mut buf = vec![0u8; page_size as usize];
+    // Where `main` is positioned: seeking a BufReader drops its buffer, so only seek on a jump.
+    let mut main_at = 0u64;
+    for pgno in 1..=commit {
+        if pgno == lock {
+            continue;
+        }
+        match overlay.get(&pgno) {
+            Some(frame) => f(pgno, &wal.read_page(frame, page_size)?)?,
+            None => {
+                let at = u64::from(pgno - 1) * u64::from(page_size);
+                if at != main_at {
+                    main.seek(SeekFrom::Start(at)).map_err(Error::io(ctx()))?;
+                }
+                main.read_exact(&mut buf).map_err(Error::io(ctx()))?;
+                main_at = at + u64::from(page_size);
+                f(pgno, &buf)?
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every page of the database: the main file overlaid with the committed frames of `idx`.
@@ -186,56 +254,35 @@ pub(crate) fn encode_full(
     idx: Option<&WalIndex>,
     mut header: Header,
 ) -> Result<Option<Encoded>> {
-    let committed = idx.filter(|i| !i.transactions.is_empty());
-    let (page_size, commit) = match committed {
-        Some(i) => (
-            i.header.page_size,
-            i.transactions.last().map_or(0, |t| t.db_size),
-        ),
-        None => match db_file_size(db)? {
-            Some(size) => size,
-            None => return Ok(None),
-        },
-    };
-    if commit == 0 {
+    let idx = idx.filter(|i| !i.transactions.is_empty());
+    let Some(size) = full_size(db, idx)? else {
         return Ok(None);
-    }
-    header.page_size = page_size;
-    header.commit = commit;
-    let mut overlay = BTreeMap::new();
-    if let Some(i) = committed {
-        overlay = i.latest_frames(0..i.transactions.len());
+    };
+    (header.page_size, header.commit) = size;
+    if let Some(i) = idx {
         header.wal_offset = WAL_HEADER_SIZE;
         header.wal_size = i.valid_end - WAL_HEADER_SIZE;
         (header.wal_salt1, header.wal_salt2) = i.salts();
     }
-    let ctx = || format!("read database {}", db.display());
-    let mut main =
-        std::io::BufReader::with_capacity(1 << 16, File::open(db).map_err(Error::io(ctx()))?);
-    let lock = lock_pgno(page_size);
-    let mut enc = encoder(header)?;
-    let mut buf = vec![0u8; page_size as usize];
-    let mut pages = 0;
-    // Where `main` is positioned: seeking a BufReader drops its buffer, so only seek on a jump.
-    let mut main_at = 0u64;
-    for pgno in 1..=commit {
-        if pgno == lock {
-            continue;
-        }
-        let page = match overlay.get(&pgno) {
-            Some(frame) => wal.read_page(frame, page_size)?,
-            None => {
-                let at = u64::from(pgno - 1) * u64::from(page_size);
-                if at != main_at {
-                    main.seek(SeekFrom::Start(at)).map_err(Error::io(ctx()))?;
-                }
-                main.read_exact(&mut buf).map_err(Error::io(ctx()))?;
-                main_at = at + u64::from(page_size);
-                buf.clone()
-            }
-        };
-        enc.encode_page(pgno, &page)?;
-        pages += 1;
-    }
-    finish(enc, pages).map(Some)
+    let mut build = Build::new(header)?;
+    for_each_page(db, wal, idx, size, |pgno, page| build.page(pgno, page))?;
+    build.finish().map(Some)
+}
+
+/// The [`PageDigest`] of the main file overlaid with the committed frames of `idx`.
+pub(crate) fn digest_full(
+    db: &Path,
+    wal: &mut WalFile,
+    idx: Option<&WalIndex>,
+) -> Result<Option<PageDigest>> {
+    let idx = idx.filter(|i| !i.transactions.is_empty());
+    let Some(size) = full_size(db, idx)? else {
+        return Ok(None);
+    };
+    let mut hashes = Vec::with_capacity(size.1 as usize);
+    for_each_page(db, wal, idx, size, |pgno, page| {
+        hashes.push((pgno, page_hash(pgno, page)));
+        Ok(())
+    })?;
+    Ok(Some(PageDigest::new(size.0, size.1, &hashes)))
 }

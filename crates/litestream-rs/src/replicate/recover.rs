@@ -43,8 +43,9 @@ pub enum Resync {
 pub(crate) enum Recovered {
     /// The replica holds no LTX files.
     Empty,
-    /// The replica continues from the local WAL.
-    At(Position),
+    /// The replica continues from the local WAL; `newest` is its newest file, with the LTX
+    /// header timestamp.
+    At { pos: Position, newest: LtxFileInfo },
     /// The replica's newest TXID cannot be matched to the local database.
     Mismatch { txid: u64, reason: Resync },
 }
@@ -60,9 +61,10 @@ pub(crate) fn recover<C: ReplicaClient + ?Sized>(
     let newest = files
         .iter()
         .max_by_key(|f| (f.id.max_txid, Reverse(f.size), Reverse(f.id.level)));
-    let Some(newest) = newest.map(|f| f.id) else {
+    let Some(newest_file) = newest else {
         return Ok(Recovered::Empty);
     };
+    let newest = newest_file.id;
     let txid = newest.max_txid;
     let mut dec = Decoder::new(BufReader::new(client.open_ltx(&newest)?))?;
     let h = *dec.header();
@@ -99,14 +101,20 @@ pub(crate) fn recover<C: ReplicaClient + ?Sized>(
     if !same {
         return mismatch(Resync::LastFrameMismatch);
     }
-    Ok(Recovered::At(Position {
-        txid,
-        page_size: h.page_size,
-        commit: h.commit,
-        wal: Some(WalCursor {
-            salts: idx.salts(),
-            offset: end,
-            checksum: tx.checksum,
-        }),
-    }))
+    Ok(Recovered::At {
+        pos: Position {
+            txid,
+            page_size: h.page_size,
+            commit: h.commit,
+            wal: Some(WalCursor {
+                salts: idx.salts(),
+                offset: end,
+                checksum: tx.checksum,
+            }),
+        },
+        newest: LtxFileInfo {
+            timestamp_ms: h.timestamp_ms,
+            ..newest_file.clone()
+        },
+    })
 }

@@ -1,92 +1,32 @@
-//! A real S3 endpoint for tests: `moto_server` (PyPI `moto[server]`) started by the test on
-//! 127.0.0.1 with port 0. It is required: a missing binary fails the test with install
-//! instructions.
+//! A real S3 endpoint (moto_server, started by the testkit) and our clients for it.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use litestream_rs::{S3Config, S3Replica};
 
-use crate::official::wait_until;
-
-const INSTALL: &str = "python3 -m venv $HOME/.cache/skaitch-tools/venv && \
-     $HOME/.cache/skaitch-tools/venv/bin/pip install 'moto[server]==5.2.1'";
-
-/// `$MOTO_SERVER_BIN`, else `$HOME/.cache/skaitch-tools/venv/bin/moto_server`.
-fn moto_bin() -> PathBuf {
-    let path = match std::env::var_os("MOTO_SERVER_BIN") {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let home = std::env::var_os("HOME").expect("HOME is not set");
-            Path::new(&home).join(".cache/skaitch-tools/venv/bin/moto_server")
-        }
-    };
-    assert!(
-        path.is_file(),
-        "moto_server not found at {} — install it with `{INSTALL}` or point MOTO_SERVER_BIN at it",
-        path.display()
-    );
-    path
-}
-
 /// A running moto_server; killed on drop.
 pub struct Moto {
-    child: Child,
-    pub port: u16,
-    _log: tempfile::TempDir,
+    server: skaitch_testkit::moto_server::MotoServer,
 }
 
 impl Moto {
     pub fn start() -> Moto {
-        let log_dir = tempfile::tempdir().unwrap();
-        let log = log_dir.path().join("moto.log");
-        let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(moto_bin())
-            .args(["-H", "127.0.0.1", "-p", "0"])
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .expect("spawn moto_server");
-        let mut moto = Moto {
-            child,
-            port: 0,
-            _log: log_dir,
-        };
-        let mut port = None;
-        wait_until(Duration::from_secs(60), "moto_server to listen", || {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            port = text
-                .split("Running on http://127.0.0.1:")
-                .nth(1)
-                .and_then(|rest| rest.split_whitespace().next())
-                .and_then(|p| p.parse().ok());
-            port.is_some()
-        });
-        moto.port = port.unwrap();
-        moto
+        Moto {
+            server: skaitch_testkit::moto_server::MotoServer::start(),
+        }
     }
 
     pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        self.server.endpoint()
     }
 
-    /// Creates `bucket` with a path-style PUT.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.server.addr()
+    }
+
     pub fn create_bucket(&self, bucket: &str) {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            s,
-            "PUT /{bucket} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\n\
-             Connection: close\r\n\r\n",
-            self.port
-        )
-        .unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        assert!(resp.starts_with("HTTP/1.1 200"), "create bucket: {resp}");
+        self.server.create_bucket(bucket)
     }
 
     /// Our client for `bucket`/`path` on this server.
@@ -95,32 +35,28 @@ impl Moto {
     }
 
     pub fn config(&self, bucket: &str, path: &str) -> S3Config {
-        let mut c = S3Config::new(bucket, path, "test", "test");
-        c.endpoint = Some(self.endpoint());
-        c.force_path_style = true;
-        c.initial_backoff = Duration::from_millis(20);
-        c
+        config_at(&self.endpoint(), bucket, path)
     }
 
     /// An official `litestream` config replicating `db` to `bucket`/`path` here.
     pub fn official_config(&self, dir: &Path, db: &Path, bucket: &str, path: &str) -> PathBuf {
         let file = dir.join(format!("litestream-{bucket}.yml"));
-        let yaml = format!(
-            "dbs:\n  - path: {}\n    monitor-interval: 100ms\n    replica:\n      type: s3\n      \
-             bucket: {bucket}\n      path: {path}\n      region: us-east-1\n      endpoint: {}\n      \
-             force-path-style: true\n      access-key-id: test\n      secret-access-key: test\n      \
-             sync-interval: 100ms\n",
-            db.display(),
-            self.endpoint()
-        );
-        std::fs::write(&file, yaml).unwrap();
-        file
+        skaitch_testkit::litestream::write_s3_config(
+            &file,
+            db,
+            &self.endpoint(),
+            bucket,
+            path,
+            Some("100ms"),
+        )
     }
 }
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Our client for `bucket`/`path` at `endpoint` (moto_server or a proxy in front of it).
+pub fn config_at(endpoint: &str, bucket: &str, path: &str) -> S3Config {
+    let mut c = S3Config::new(bucket, path, "test", "test");
+    c.endpoint = Some(endpoint.to_owned());
+    c.force_path_style = true;
+    c.initial_backoff = Duration::from_millis(20);
+    c
 }

@@ -22,7 +22,7 @@ use crate::support::{checkpointed_copy, dump, dump_file, open_wal_db, seed, work
 
 /// Restores with ours and the official binary (extra official args, e.g. `-txid`); asserts
 /// the bytes agree and returns them.
-fn restore_both_with<C: ReplicaClient>(
+pub fn restore_both_with<C: ReplicaClient>(
     dir: &Path,
     config: &Path,
     db: &Path,

@@ -273,15 +273,19 @@ fn a_table_a_later_migration_hangs_under_generations_is_restored_too() {
     let g = art(&store, s, "m/a", "cartoon", "", 0, 1);
     store
         .write(|tx| {
-            tx.execute("INSERT INTO generation_receipts_later VALUES (?1, 7, x'00ff')", [g])?;
+            tx.execute(
+                "INSERT INTO generation_receipts_later VALUES (?1, 7, x'00ff')",
+                [g],
+            )?;
             Ok(())
         })
         .unwrap();
     let costs = |store: &Store| -> Vec<(i64, i64, Vec<u8>)> {
         store
             .read(|c| {
-                let mut st =
-                    c.prepare("SELECT generation_id, cents, receipt FROM generation_receipts_later")?;
+                let mut st = c.prepare(
+                    "SELECT generation_id, cents, receipt FROM generation_receipts_later",
+                )?;
                 let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                 Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
             })

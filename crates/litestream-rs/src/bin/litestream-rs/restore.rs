@@ -1,11 +1,10 @@
 //! `restore`, `ltx`, `databases` and `verify`: the commands that read a replica.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use litestream_rs::replica::s3::{format_rfc3339, parse_rfc3339};
 use litestream_rs::{restore_replica, Error, ReplicaClient, RestoreOptions};
-use rusqlite::Connection;
 
 use crate::args::Args;
 use crate::{load_config, replica_for};
@@ -117,67 +116,14 @@ pub fn verify(argv: &[String]) -> Result<(), Error> {
     };
     let (client, db) = replica_for(&args, target)?;
     let db = db.ok_or_else(|| Error::Usage("verify needs a database path".into()))?;
-    let sqlite = |context: &'static str| {
-        move |source| Error::Sqlite {
-            context: context.to_owned(),
-            source,
-        }
-    };
-    let token = format!(
-        "{}-{}",
-        std::process::id(),
-        litestream_rs::replica::s3::format_rfc3339(now_ms())
+    let report = litestream_rs::verify::verify(&db, &client, timeout)?;
+    println!(
+        "verified {}: restored txid {:016x} holds the canary and passes the integrity check \
+         ({} pages, {:.1} s)",
+        db.display(),
+        report.txid,
+        report.pages,
+        report.waited.as_secs_f64()
     );
-    let conn = Connection::open(&db).map_err(sqlite("open database for verify"))?;
-    conn.busy_timeout(Duration::from_secs(5))
-        .map_err(sqlite("set busy timeout"))?;
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS _litestream_verify(id INTEGER PRIMARY KEY, token TEXT NOT NULL)",
-    )
-    .map_err(sqlite("create verify table"))?;
-    conn.execute(
-        "INSERT INTO _litestream_verify(token) VALUES (?1)",
-        [&token],
-    )
-    .map_err(sqlite("write canary row"))?;
-    drop(conn);
-
-    let dir = tempfile::tempdir().map_err(Error::io("create verify temp dir"))?;
-    let deadline = Instant::now() + timeout;
-    for attempt in 0.. {
-        let out = dir.path().join(format!("verify-{attempt}.db"));
-        // The restore runs `PRAGMA integrity_check`; a failure there is a failed verify.
-        let report = restore_replica(&client, &out, &RestoreOptions::default())?;
-        let found: i64 = Connection::open(&out)
-            .and_then(|c| {
-                c.query_row(
-                    "SELECT count(*) FROM _litestream_verify WHERE token = ?1",
-                    [&token],
-                    |r| r.get(0),
-                )
-            })
-            .unwrap_or(0);
-        if found == 1 {
-            println!(
-                "verified {}: restored txid {:016x} holds the canary and passes the integrity check",
-                db.display(),
-                report.txid
-            );
-            return Ok(());
-        }
-        if Instant::now() >= deadline {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    Err(Error::VerifyTimeout {
-        db,
-        waited: timeout,
-    })
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
+    Ok(())
 }
