@@ -17,6 +17,13 @@ pub const WELCOME_SETTING: &str = "welcome.dismissed";
 const RUN_ATTEMPTS: u32 = 5;
 
 impl App {
+    /// Paces the replicator with `options` from its next start (tests stretch the interval to
+    /// prove that a commit, not the clock, wakes it).
+    pub fn with_backup_options(self, options: litestream_rs::ReplicatorOptions) -> App {
+        self.backup.set_options(options);
+        self
+    }
+
     /// Starts replicating when a backup is set up (idempotent; a no-op when none is). The
     /// desktop app calls it at start; the CLI only for `backup now` and `backup verify`.
     /// [`BackupError::Busy`] when another process replicates this data folder.

@@ -34,6 +34,7 @@ impl Default for Service {
                 inner: Mutex::new(Inner::default()),
                 cv: Condvar::new(),
                 events: broadcast::channel(64).0,
+                options: Mutex::new(ReplicatorOptions::default()),
             }),
         }
     }
@@ -57,6 +58,17 @@ impl Drop for Service {
     }
 }
 
+impl Service {
+    /// Replaces the replicator's pacing for the next start.
+    pub(crate) fn set_options(&self, options: ReplicatorOptions) {
+        *self
+            .shared
+            .options
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = options;
+    }
+}
+
 impl std::fmt::Debug for Service {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Service")
@@ -70,6 +82,8 @@ struct Shared {
     /// Signalled after every event and state change.
     cv: Condvar,
     events: broadcast::Sender<BackupStatus>,
+    /// How the replicator paces itself (the defaults; tests stretch the interval).
+    options: Mutex<ReplicatorOptions>,
 }
 
 struct Inner {
@@ -179,7 +193,12 @@ fn run(shared: Arc<Shared>, db: PathBuf, client: Client, target: String) {
         g.handle = None;
         shared.changed(&g);
     };
-    let mut rep = match Replicator::open(&db, client, ReplicatorOptions::default()) {
+    let options = shared
+        .options
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let mut rep = match Replicator::open(&db, client, options) {
         Ok(r) => r,
         Err(e) => return fail(ui_error(&e)),
     };
