@@ -167,6 +167,12 @@ pub(crate) fn open_connections(
         .pragma_update(None, "wal_autocheckpoint", autocheckpoint)
         .map_err(open_err)?;
     migrate::apply(&mut writer, path)?;
+    // Statistics keep the planner off indexes that look good without them (it once chose the
+    // status index for per-sketch lookups and walked every generation). Bounded, so opening a
+    // large database stays quick; only tables whose statistics are missing or stale are read.
+    writer
+        .execute_batch("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;")
+        .map_err(open_err)?;
     let readers = (0..READERS)
         .map(|_| {
             let c = Connection::open_with_flags(
