@@ -24,6 +24,12 @@ fn a_canary_makes_it_into_a_restore_and_a_stopped_replica_times_out() {
     let mut rep = Replicator::open(&db, replica.clone(), options).unwrap();
     let handle = rep.handle();
     let runner = std::thread::spawn(move || rep.run(|_| {}));
+    // The first pass (the snapshot, TXID 1) must be done, or it may carry the canary itself.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while litestream_rs::ReplicaClient::list(&replica).map_or(true, |f| f.is_empty()) {
+        assert!(std::time::Instant::now() < deadline, "no first pass");
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let report =
         verify_notifying(&db, &replica, Duration::from_secs(30), || handle.notify()).unwrap();
     assert!(report.txid >= 2, "{report:?}");
