@@ -106,8 +106,12 @@ const WRITE_POLL: Duration = Duration::from_micros(10);
 pub(crate) fn begin_write(conn: &Connection, wait: Duration) -> Result<bool> {
     let deadline = Instant::now() + wait;
     loop {
-        match conn.execute_batch("BEGIN IMMEDIATE") {
-            Ok(()) => return Ok(true),
+        // Cached: each attempt must be cheap, there may be hundreds.
+        let attempt = conn
+            .prepare_cached("BEGIN IMMEDIATE")
+            .and_then(|mut s| s.execute([]));
+        match attempt {
+            Ok(_) => return Ok(true),
             Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {}
             Err(e) => return Err(sqlite("take the write lock")(e)),
         }
