@@ -31,6 +31,7 @@
 mod checkpoints;
 mod lock;
 mod maintain;
+mod pace;
 mod pages;
 mod recover;
 pub(crate) mod resume;
@@ -154,6 +155,10 @@ pub struct Replicator<C> {
     pending: Option<Pending>,
     /// Takes the write lock to drain a WAL that a steady load keeps growing (`checkpoints.rs`).
     drain_conn: Option<Connection>,
+    /// How soon the next pass should come under a steady load (`pace.rs`).
+    pace: pace::Pace,
+    /// The WAL grows fast: the next pass drains at once (`checkpoints.rs`).
+    drain_first: bool,
 }
 
 /// What the next file would be.
@@ -200,6 +205,8 @@ impl<C: ReplicaClient> Replicator<C> {
             saved: None,
             pending: None,
             drain_conn: None,
+            pace: Default::default(),
+            drain_first: false,
             db,
             client,
             options,
@@ -238,7 +245,14 @@ impl<C: ReplicaClient> Replicator<C> {
     }
 
     fn pass(&mut self, force_snapshot: bool) -> Result<SyncReport> {
+        let started = std::time::Instant::now();
+        let before = self.pos.and_then(|p| p.wal);
         self.lock.acquire()?;
+        if self.drain_first && self.pending.is_none() {
+            if let Some(report) = self.drain_pass(force_snapshot, before)? {
+                return Ok(report);
+            }
+        }
         let mut wal = WalFile::open(&self.wal_path)?;
         let shipped = match (self.pending.take(), self.pos) {
             (Some(p), _) => {
@@ -257,13 +271,21 @@ impl<C: ReplicaClient> Replicator<C> {
         // Only now may the read mark move forward: see `lock.rs` for the ordering argument.
         self.lock.handover()?;
         let (checkpoint, drain) = self.checkpoint(shipped.is_none(), wal.len)?;
-        let mut shipped = shipped;
-        if drain {
-            if let Some(drained) = self.drain()? {
-                shipped = Some(drained);
-                let _ = self.save_resume_state();
+        let (mut shipped, mut scanned) = (shipped, started);
+        self.drain_first = drain.is_some();
+        if let Some(wal_frames) = drain {
+            if let Some(drained) = self.drain(self.drain_wait(wal_frames))? {
+                scanned = drained.scanned;
+                self.drain_first = !drained.full && self.keeps_growing(&drained);
+                if drained.shipped.is_some() {
+                    shipped = drained.shipped;
+                    let _ = self.save_resume_state();
+                }
             }
         }
+        let after = self.pos.and_then(|p| p.wal);
+        let threshold = self.options.truncate_threshold;
+        self.pace.passed(scanned, before, after, threshold);
         Ok(SyncReport {
             shipped,
             checkpoint,

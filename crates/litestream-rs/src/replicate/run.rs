@@ -144,8 +144,13 @@ impl<C: ReplicaClient> Replicator<C> {
             } else {
                 0
             };
-            let factor = 1u32 << failures.min(MAX_BACKOFF_SHIFT);
-            wait = self.options.interval.saturating_mul(factor);
+            wait = if failures == 0 {
+                // Sooner when the WAL grows fast, so that it is drained often (`pace.rs`).
+                self.pace.wait(self.options.interval)
+            } else {
+                let factor = 1u32 << failures.min(MAX_BACKOFF_SHIFT);
+                self.options.interval.saturating_mul(factor)
+            };
         }
     }
 }
