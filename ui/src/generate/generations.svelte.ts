@@ -27,7 +27,15 @@ class Generations {
     for (const g of await api.jobs()) this.put(g);
   }
 
+  /**
+   * Keeps `g` unless a newer state of it is already known: a command's answer can arrive after
+   * an event's reload that already moved the generation on (e.g. held at once by the limit).
+   */
   put(g: Generation): void {
+    const known = this.byId[g.id];
+    // Within one millisecond, a "queued" copy is the older one (every generation starts there).
+    const sameMs = known?.updatedAt === g.updatedAt && g.status === "queued" && known.status !== "queued";
+    if (known && (known.updatedAt > g.updatedAt || sameMs)) return;
     this.byId = { ...this.byId, [g.id]: g };
   }
 
