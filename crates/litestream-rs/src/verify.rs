@@ -58,8 +58,7 @@ pub fn verify_notifying<C: ReplicaClient + ?Sized>(
             source,
         }
     };
-    let newest = |files: &[crate::LtxFileInfo]| files.iter().map(|f| f.id.max_txid).max();
-    let mut seen = newest(&client.list()?).unwrap_or(0);
+    let seen = newest_txid(&client.list()?);
     let token = format!(
         "{}-{}",
         std::process::id(),
@@ -82,41 +81,86 @@ pub fn verify_notifying<C: ReplicaClient + ?Sized>(
     drop(conn);
     let start = Instant::now();
     notify();
+    let holds = |restored: &Path| {
+        Connection::open(restored)
+            .and_then(|c| {
+                c.query_row(
+                    &format!("SELECT count(*) FROM {VERIFY_TABLE} WHERE token = ?1"),
+                    [&token],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .is_ok_and(|n| n == 1)
+    };
+    match await_restore_holding(client, seen, timeout, holds)? {
+        Awaited::Held {
+            txid,
+            pages,
+            restores,
+        } => Ok(VerifyReport {
+            token,
+            txid,
+            pages,
+            waited: start.elapsed(),
+            restores,
+        }),
+        Awaited::Missed { .. } => Err(Error::VerifyTimeout {
+            db: db.to_path_buf(),
+            waited: timeout,
+        }),
+    }
+}
 
+/// How [`await_restore_holding`] ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Awaited {
+    /// The restore of `txid` (the `restores`-th made) holds the canary.
+    Held {
+        txid: u64,
+        pages: u32,
+        restores: u32,
+    },
+    /// No restore held it in time; `last` is the newest TXID restored without it, if any.
+    Missed { last: Option<u64> },
+}
+
+/// The waiting half of a verification, for callers that write their own canary (the app keeps
+/// it in its settings table): each time the replica's newest TXID passes `seen`, restores the
+/// replica into a temporary file (integrity check included) and asks `holds` whether the
+/// canary is there, until one is or `timeout` passes. A restore that fails is an error.
+pub fn await_restore_holding<C: ReplicaClient + ?Sized>(
+    client: &C,
+    mut seen: u64,
+    timeout: Duration,
+    holds: impl Fn(&Path) -> bool,
+) -> Result<Awaited> {
+    let start = Instant::now();
     let dir = tempfile::tempdir().map_err(Error::io("create verify temp dir"))?;
-    let mut restores = 0;
+    let (mut restores, mut last) = (0, None);
     loop {
-        let txid = newest(&client.list()?).unwrap_or(0);
+        let txid = newest_txid(&client.list()?);
         if txid > seen {
             seen = txid;
             restores += 1;
             let out = dir.path().join(format!("verify-{restores}.db"));
             let report = restore_replica(client, &out, &RestoreOptions::default())?;
-            let found: i64 = Connection::open(&out)
-                .and_then(|c| {
-                    c.query_row(
-                        &format!("SELECT count(*) FROM {VERIFY_TABLE} WHERE token = ?1"),
-                        [&token],
-                        |r| r.get(0),
-                    )
-                })
-                .unwrap_or(0);
-            if found == 1 {
-                return Ok(VerifyReport {
-                    token,
+            if holds(&out) {
+                return Ok(Awaited::Held {
                     txid: report.txid,
                     pages: report.pages,
-                    waited: start.elapsed(),
                     restores,
                 });
             }
+            last = Some(report.txid);
         }
         if start.elapsed() >= timeout {
-            return Err(Error::VerifyTimeout {
-                db: db.to_path_buf(),
-                waited: timeout,
-            });
+            return Ok(Awaited::Missed { last });
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The newest TXID among `files` (0 for an empty replica).
+pub fn newest_txid(files: &[crate::LtxFileInfo]) -> u64 {
+    files.iter().map(|f| f.id.max_txid).max().unwrap_or(0)
 }

@@ -1,6 +1,6 @@
-//! "Verify now": proof that the backup restores. A canary row is written, the replica is
-//! watched until a TXID after it appears, that TXID is restored into a temp file, and the
-//! restored copy must hold the row and pass `PRAGMA integrity_check`. The outcome is kept.
+//! "Verify now": proof that the backup restores. A canary row is written to the settings
+//! table, and the library's [`verify::await_restore_holding`] restores the replica until a
+//! copy holds it (and passes `PRAGMA integrity_check`). The outcome is kept.
 
 use super::api::VERIFICATION_SETTING;
 use super::config::Target;
@@ -8,8 +8,9 @@ use super::lock::ProcessLock;
 use super::status::Verification;
 use super::BackupError;
 use crate::{App, Result};
-use litestream_rs::{restore_replica, ReplicaClient, RestoreOptions};
-use std::time::{Duration, Instant};
+use litestream_rs::verify::{self, Awaited};
+use litestream_rs::ReplicaClient;
+use std::time::Duration;
 
 /// The settings row the canary is written to.
 pub const CANARY_SETTING: &str = "backup.canary";
@@ -50,54 +51,19 @@ impl App {
     }
 }
 
-/// Writes the canary and returns the TXID whose restore holds it.
+/// Writes the canary (a settings row: the commit wakes the replicator) and returns the TXID
+/// whose restore holds it.
 fn check(app: &App, client: &dyn ReplicaClient, timeout: Duration) -> Result<u64> {
-    let newest = |files: &[litestream_rs::LtxFileInfo]| files.iter().map(|f| f.id.max_txid).max();
-    let mut tried = newest(&client.list().map_err(BackupError::from)?).unwrap_or(0);
+    let seen = verify::newest_txid(&client.list().map_err(BackupError::from)?);
     let token = format!("{:016x}", rand::random::<u64>());
-    let written_at = skaitch_store::now_ms();
     app.store.set_setting(CANARY_SETTING, Some(&token))?;
-    let dir = tempfile::tempdir().map_err(|source| crate::Error::WriteFile {
-        path: std::env::temp_dir(),
-        source,
-    })?;
-    let deadline = Instant::now() + timeout;
-    let mut missing = None;
-    while Instant::now() < deadline {
-        let files = client.list().map_err(BackupError::from)?;
-        let Some(txid) = newest(&files).filter(|t| *t > tried) else {
-            std::thread::sleep(Duration::from_millis(100));
-            continue;
-        };
-        let file = files
-            .iter()
-            .filter(|f| f.id.max_txid == txid)
-            .min_by_key(|f| f.id.level);
-        let stamped = match file {
-            Some(f) => client.ltx_timestamp(&f.id).map_err(BackupError::from)?,
-            None => continue,
-        };
-        tried = txid;
-        if stamped < written_at {
-            continue; // encoded before the canary existed
-        }
-        let out = dir.path().join(format!("verify-{txid}.db"));
-        let opts = RestoreOptions {
-            target_txid: Some(txid),
-            ..RestoreOptions::default()
-        };
-        restore_replica(client, &out, &opts).map_err(BackupError::from)?;
-        if holds(&out, &token) {
-            return Ok(txid);
-        }
-        // Shipped from a WAL read just before the canary's commit: the next TXID has it.
-        missing = Some(txid);
+    match verify::await_restore_holding(client, seen, timeout, |db| holds(db, &token))
+        .map_err(BackupError::from)?
+    {
+        Awaited::Held { txid, .. } => Ok(txid),
+        Awaited::Missed { last: Some(txid) } => Err(BackupError::VerifyMissingRow { txid }.into()),
+        Awaited::Missed { last: None } => Err(BackupError::VerifyTimeout(timeout).into()),
     }
-    Err(match missing {
-        Some(txid) => BackupError::VerifyMissingRow { txid },
-        None => BackupError::VerifyTimeout(timeout),
-    }
-    .into())
 }
 
 fn holds(db: &std::path::Path, token: &str) -> bool {
