@@ -39,13 +39,6 @@ impl Store {
             let mut step = tx.prepare_cached(
                 "INSERT INTO generation_transitions (generation_id, status, at) VALUES (?1, ?2, ?3)",
             )?;
-            let mut out = tx.prepare_cached(
-                "INSERT INTO generation_outputs (generation_id, position, source_url, media_type,
-                    width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut img = tx.prepare_cached(
-                "INSERT INTO output_images (output_id, kind, media_type, data) VALUES (?1, ?2, ?3, ?4)",
-            )?;
             let mut ids = Vec::with_capacity(gens.len());
             for g in gens {
                 let inserted = gen.execute(params![
@@ -77,20 +70,7 @@ impl Store {
                 let id = tx.last_insert_rowid();
                 step.execute(params![id, "queued", g.created_at])?;
                 step.execute(params![id, "succeeded", g.completed_at])?;
-                for o in &g.outputs {
-                    out.execute(params![
-                        id,
-                        o.position,
-                        o.source_url,
-                        o.media_type,
-                        o.width,
-                        o.height,
-                        g.completed_at
-                    ])?;
-                    let oid = tx.last_insert_rowid();
-                    img.execute(params![oid, "image", o.media_type, o.image])?;
-                    img.execute(params![oid, "thumbnail", "image/png", o.thumbnail_png])?;
-                }
+                crate::generation_outputs::insert_outputs(tx, id, &g.outputs, g.completed_at)?;
                 ids.push(id);
             }
             Ok(ids)

@@ -90,29 +90,11 @@ impl Store {
             let Some(rec) = update_on(tx, id, from, u)? else {
                 return Ok(None);
             };
-            tx.execute("DELETE FROM generation_outputs WHERE generation_id = ?1", [id])?;
-            let now = now_ms();
-            let mut out = tx.prepare_cached(
-                "INSERT INTO generation_outputs (generation_id, position, source_url, media_type,
-                    width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            tx.execute(
+                "DELETE FROM generation_outputs WHERE generation_id = ?1",
+                [id],
             )?;
-            let mut img = tx.prepare_cached(
-                "INSERT INTO output_images (output_id, kind, media_type, data) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for o in outputs {
-                out.execute(params![
-                    id,
-                    o.position,
-                    o.source_url,
-                    o.media_type,
-                    o.width,
-                    o.height,
-                    now
-                ])?;
-                let oid = tx.last_insert_rowid();
-                img.execute(params![oid, "image", o.media_type, o.image])?;
-                img.execute(params![oid, "thumbnail", "image/png", o.thumbnail_png])?;
-            }
+            insert_outputs(tx, id, outputs, now_ms())?;
             Ok(Some(rec))
         })
     }
@@ -160,4 +142,36 @@ impl Store {
             })
         })
     }
+}
+
+/// Stores `outputs` (each picture and its thumbnail) under generation `generation_id`, made at
+/// `at`; the caller's transaction makes them appear with the generation's new status.
+pub(crate) fn insert_outputs(
+    tx: &rusqlite::Transaction<'_>,
+    generation_id: i64,
+    outputs: &[NewOutput],
+    at: i64,
+) -> Result<()> {
+    let mut out = tx.prepare_cached(
+        "INSERT INTO generation_outputs (generation_id, position, source_url, media_type,
+            width, height, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut img = tx.prepare_cached(
+        "INSERT INTO output_images (output_id, kind, media_type, data) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for o in outputs {
+        out.execute(params![
+            generation_id,
+            o.position,
+            o.source_url,
+            o.media_type,
+            o.width,
+            o.height,
+            at
+        ])?;
+        let oid = tx.last_insert_rowid();
+        img.execute(params![oid, "image", o.media_type, o.image])?;
+        img.execute(params![oid, "thumbnail", "image/png", o.thumbnail_png])?;
+    }
+    Ok(())
 }
