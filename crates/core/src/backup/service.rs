@@ -44,17 +44,7 @@ impl Default for Service {
 /// and leaves no thread behind.
 impl Drop for Service {
     fn drop(&mut self) {
-        let thread = {
-            let mut g = self.shared.lock();
-            g.stopping = true;
-            if let Some(h) = &g.handle {
-                h.stop();
-            }
-            g.thread.take()
-        };
-        if let Some(t) = thread {
-            let _ = t.join();
-        }
+        self.end_thread();
     }
 }
 
@@ -313,17 +303,7 @@ impl Service {
     /// Stops the replicator after one last pass and waits for it. `then` is the state after:
     /// `Paused` keeps the process lock and autocheckpoint off, `Off` releases both.
     pub(crate) fn stop(&self, store: &Store, then: BackupState) {
-        let thread = {
-            let mut g = self.shared.lock();
-            g.stopping = true;
-            if let Some(h) = &g.handle {
-                h.stop();
-            }
-            g.thread.take()
-        };
-        if let Some(t) = thread {
-            let _ = t.join();
-        }
+        self.end_thread();
         let mut g = self.shared.lock();
         g.handle = None;
         g.stopping = false;
@@ -339,6 +319,21 @@ impl Service {
             g.tracker = Tracker::default();
         }
         self.shared.changed(&g);
+    }
+
+    /// Tells the replicator thread to make its last pass and end, and waits for it.
+    fn end_thread(&self) {
+        let thread = {
+            let mut g = self.shared.lock();
+            g.stopping = true;
+            if let Some(h) = &g.handle {
+                h.stop();
+            }
+            g.thread.take()
+        };
+        if let Some(t) = thread {
+            let _ = t.join();
+        }
     }
 
     fn wait<'a>(&'a self, g: MutexGuard<'a, Inner>, deadline: Instant) -> MutexGuard<'a, Inner> {
