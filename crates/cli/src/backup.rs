@@ -234,17 +234,10 @@ pub fn run(app: &App, command: BackupCommand) -> Result<i32> {
             Ok(0)
         }
         BackupCommand::Ltx => {
-            println!("level  min               max               size        created");
-            for f in app.backup_files()? {
-                println!(
-                    "{:<6} {:016x}  {:016x}  {:<11} {}",
-                    f.id.level,
-                    f.id.min_txid,
-                    f.id.max_txid,
-                    f.size,
-                    format_rfc3339(f.timestamp_ms)
-                );
-            }
+            print!(
+                "{}",
+                skaitch_core::backup::litestream::replica::format_listing(&app.backup_files()?)
+            );
             Ok(0)
         }
         BackupCommand::Set {

@@ -71,3 +71,20 @@ impl<T: ReplicaClient + ?Sized> ReplicaClient for Box<T> {
         (**self).ltx_timestamp(id)
     }
 }
+
+/// The `ltx` command's table of a replica's files (both command-line tools print it): level,
+/// TXID range, size and the state's time, a line each, under a header line.
+pub fn format_listing(files: &[LtxFileInfo]) -> String {
+    let mut out = String::from("level  min               max               size        created\n");
+    for f in files {
+        out.push_str(&format!(
+            "{:<6} {:016x}  {:016x}  {:<11} {}\n",
+            f.id.level,
+            f.id.min_txid,
+            f.id.max_txid,
+            f.size,
+            s3::format_rfc3339(f.timestamp_ms)
+        ));
+    }
+    out
+}

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use litestream_rs::replica::s3::{format_rfc3339, parse_rfc3339};
+use litestream_rs::replica::s3::parse_rfc3339;
 use litestream_rs::{restore_replica, Error, ReplicaClient, RestoreOptions};
 
 use crate::args::Args;
@@ -70,17 +70,10 @@ pub fn restore(argv: &[String]) -> Result<(), Error> {
 pub fn ltx(argv: &[String]) -> Result<(), Error> {
     let args = Args::parse(argv, &["config"], &[], &[])?;
     let (client, _) = replica_for(&args, args.one("DB_PATH or REPLICA_URL")?)?;
-    println!("level  min               max               size        created");
-    for f in client.list()? {
-        println!(
-            "{:<6} {:016x}  {:016x}  {:<11} {}",
-            f.id.level,
-            f.id.min_txid,
-            f.id.max_txid,
-            f.size,
-            format_rfc3339(f.timestamp_ms)
-        );
-    }
+    print!(
+        "{}",
+        litestream_rs::replica::format_listing(&client.list()?)
+    );
     Ok(())
 }
 
