@@ -56,3 +56,15 @@ impl Default for DataDir {
         DataDir::new()
     }
 }
+
+/// Polls `done` every 10 ms for up to `limit`; fails the test with `what` if it never holds.
+pub fn wait_until(limit: std::time::Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

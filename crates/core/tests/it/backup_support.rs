@@ -55,14 +55,7 @@ pub fn titles(app: &App) -> Vec<String> {
     t
 }
 
-/// Polls `cond` every 10 ms for up to `timeout`.
-pub fn wait_for(timeout: Duration, what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
+pub use skaitch_testkit::wait_until as wait_for;
 
 pub fn wait_running(app: &App) {
     wait_for(Duration::from_secs(20), "backups to run", || {
