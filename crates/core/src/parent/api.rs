@@ -80,13 +80,18 @@ impl App {
         self.spending()
     }
 
-    /// Lets a held generation go past the monthly limit ("allow one more").
+    /// Lets a held generation go past the monthly limit ("allow one more"); returns it as
+    /// allowed (queued), before the runner picks it up.
     pub fn allow_generation(&self, id: i64) -> Result<Generation> {
         self.require_parent()?;
-        if let Some(rec) = self.store.approve_held(id)? {
-            self.requeue(&[rec]);
-        }
-        self.generation(id)
+        let Some(rec) = self.store.approve_held(id)? else {
+            return self.generation(id);
+        };
+        // Read before the runner can move it on: the answer is the allowed (queued) state,
+        // not whatever step the runner has reached by then.
+        let allowed = self.generation(id)?;
+        self.requeue(&[rec]);
+        Ok(allowed)
     }
 
     /// Puts held generations back in line when the limit allows new ones (a new month, a
