@@ -29,6 +29,7 @@
 //! database as an L0 file ([`ShipKind::Full`]), never a broken chain.
 
 mod checkpoints;
+mod dbfile;
 mod lock;
 mod maintain;
 mod pace;
@@ -155,6 +156,9 @@ pub struct Replicator<C> {
     pending: Option<Pending>,
     /// Takes the write lock to drain a WAL that a steady load keeps growing (`checkpoints.rs`).
     drain_conn: Option<Connection>,
+    /// The one descriptor the database file is read through; declared after every connection
+    /// so that it is closed last (`dbfile.rs` explains why it must never be closed earlier).
+    db_file: dbfile::DbFile,
     /// How soon the next pass should come under a steady load (`pace.rs`).
     pace: pace::Pace,
     /// The WAL grows fast: the next pass drains at once (`checkpoints.rs`).
@@ -205,6 +209,7 @@ impl<C: ReplicaClient> Replicator<C> {
             saved: None,
             pending: None,
             drain_conn: None,
+            db_file: dbfile::DbFile::open(&db)?,
             pace: Default::default(),
             drain_first: false,
             db,
@@ -381,7 +386,7 @@ impl<C: ReplicaClient> Replicator<C> {
     ) -> Result<Option<Shipped>> {
         let idx = wal.scan_all()?;
         let header = Header::new(4096, 0, txid, txid, now_ms());
-        let Some(encoded) = encode_full(&self.db, wal, idx.as_ref(), header)? else {
+        let Some(encoded) = encode_full(&self.db_file, wal, idx.as_ref(), header)? else {
             return Ok(None); // the database has no pages yet
         };
         let h = encoded.header;
@@ -448,7 +453,7 @@ impl<C: ReplicaClient> Replicator<C> {
         let mut wal = WalFile::open(&self.wal_path)?;
         let idx = self.position_index(&mut wal)?;
         let header = Header::new(pos.page_size, 0, min_txid, pos.txid, now);
-        encode_full(&self.db, &mut wal, idx.as_ref(), header)
+        encode_full(&self.db_file, &mut wal, idx.as_ref(), header)
     }
 
     /// The WAL's commits up to the position: with the main file, the state at the position.

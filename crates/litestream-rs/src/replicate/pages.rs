@@ -6,6 +6,8 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use super::dbfile::DbFile;
+
 use tempfile::SpooledTempFile;
 
 use super::resume::{page_hash, PageDigest};
@@ -94,18 +96,16 @@ fn missing() -> std::io::Error {
 }
 
 /// The page size and page count the main database file declares; `None` for an empty file.
-pub(crate) fn db_file_size(db: &Path) -> Result<Option<(u32, u32)>> {
-    let ctx = || format!("read database header of {}", db.display());
-    let mut f = File::open(db).map_err(Error::io(ctx()))?;
-    let len = f.metadata().map_err(Error::io(ctx()))?.len();
+pub(crate) fn db_file_size(db: &DbFile) -> Result<Option<(u32, u32)>> {
+    let len = db.len()?;
     if len == 0 {
         return Ok(None);
     }
     let mut h = [0u8; 100];
-    f.read_exact(&mut h).map_err(Error::io(ctx()))?;
+    db.read_at(0, &mut h)?;
     if &h[..16] != b"SQLite format 3\0" {
         return Err(Error::InvalidDatabaseHeader {
-            path: db.to_path_buf(),
+            path: db.path().to_path_buf(),
             reason: "not a sqlite 3 database",
         });
     }
@@ -113,7 +113,7 @@ pub(crate) fn db_file_size(db: &Path) -> Result<Option<(u32, u32)>> {
     let page_size = if raw == 1 { 65536 } else { raw };
     if !crate::ltx::is_valid_page_size(page_size) {
         return Err(Error::InvalidDatabaseHeader {
-            path: db.to_path_buf(),
+            path: db.path().to_path_buf(),
             reason: "invalid page size",
         });
     }
@@ -198,7 +198,7 @@ pub(crate) fn encode_wal_changes(
 
 /// The page size and page count of the main file overlaid with the committed frames of `idx`
 /// (`None` while the database has no pages).
-fn full_size(db: &Path, idx: Option<&WalIndex>) -> Result<Option<(u32, u32)>> {
+fn full_size(db: &DbFile, idx: Option<&WalIndex>) -> Result<Option<(u32, u32)>> {
     let size = match idx.and_then(|i| i.transactions.last().map(|t| (i, t))) {
         Some((i, t)) => Some((i.header.page_size, t.db_size)),
         None => db_file_size(db)?,
@@ -209,7 +209,7 @@ fn full_size(db: &Path, idx: Option<&WalIndex>) -> Result<Option<(u32, u32)>> {
 /// Calls `f` with every page 1..=`commit` (the lock page excepted) of the main file overlaid
 /// with the committed frames of `idx`.
 fn for_each_page(
-    db: &Path,
+    db: &DbFile,
     wal: &mut WalFile,
     idx: Option<&WalIndex>,
     (page_size, commit): (u32, u32),
@@ -219,9 +219,8 @@ fn for_each_page(
         Some(i) => i.latest_frames(0..i.transactions.len()),
         None => BTreeMap::new(),
     };
-    let ctx = || format!("read database {}", db.display());
-    let mut main =
-        std::io::BufReader::with_capacity(1 << 16, File::open(db).map_err(Error::io(ctx()))?);
+    let ctx = || format!("read database {}", db.path().display());
+    let mut main = db.reader_at(0)?;
     let lock = lock_pgno(page_size);
     let mut buf = vec![0u8; page_size as usize];
     // Where `main` is positioned: seeking a BufReader drops its buffer, so only seek on a jump.
@@ -249,7 +248,7 @@ fn for_each_page(
 /// Every page of the database: the main file overlaid with the committed frames of `idx`.
 /// `header` supplies the TXIDs and timestamp; size and WAL fields are filled in here.
 pub(crate) fn encode_full(
-    db: &Path,
+    db: &DbFile,
     wal: &mut WalFile,
     idx: Option<&WalIndex>,
     mut header: Header,
@@ -271,7 +270,7 @@ pub(crate) fn encode_full(
 
 /// The [`PageDigest`] of the main file overlaid with the committed frames of `idx`.
 pub(crate) fn digest_full(
-    db: &Path,
+    db: &DbFile,
     wal: &mut WalFile,
     idx: Option<&WalIndex>,
 ) -> Result<Option<PageDigest>> {

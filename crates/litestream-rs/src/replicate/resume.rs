@@ -16,10 +16,10 @@
 //! updated from the pages each file ships, and the digest is their sum.
 
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::dbfile::DbFile;
 use super::pages::{digest_full, WalFile};
 use super::recover::Position;
 use super::Replicator;
@@ -169,14 +169,12 @@ impl ResumeState {
 }
 
 /// The digest of the database file alone, if it is exactly `commit` pages of `page_size`.
-fn digest_db_file(db: &Path, page_size: u32, commit: u32) -> Result<Option<PageDigest>> {
-    let ctx = || format!("read database {}", db.display());
-    let file = File::open(db).map_err(Error::io(ctx()))?;
-    let len = file.metadata().map_err(Error::io(ctx()))?.len();
-    if len != u64::from(commit) * u64::from(page_size) {
+fn digest_db_file(db: &DbFile, page_size: u32, commit: u32) -> Result<Option<PageDigest>> {
+    let ctx = || format!("read database {}", db.path().display());
+    if db.len()? != u64::from(commit) * u64::from(page_size) {
         return Ok(None);
     }
-    let mut r = BufReader::with_capacity(1 << 16, file);
+    let mut r = db.reader_at(0)?;
     let mut buf = vec![0u8; page_size as usize];
     let lock = lock_pgno(page_size);
     let mut hashes = Vec::with_capacity(commit as usize);
@@ -206,7 +204,7 @@ impl<C: ReplicaClient> Replicator<C> {
         if self.client.ltx_timestamp(&state.file)? != state.timestamp_ms {
             return Ok(None);
         }
-        let Some(digest) = digest_db_file(&self.db, state.page_size, state.commit)? else {
+        let Some(digest) = digest_db_file(&self.db_file, state.page_size, state.commit)? else {
             return Ok(None);
         };
         if digest.digest() != Some(state.digest) {
@@ -241,7 +239,7 @@ impl<C: ReplicaClient> Replicator<C> {
         if self.digest.is_none() {
             let mut wal = WalFile::open(&self.wal_path)?;
             let idx = self.position_index(&mut wal)?;
-            self.digest = digest_full(&self.db, &mut wal, idx.as_ref())?;
+            self.digest = digest_full(&self.db_file, &mut wal, idx.as_ref())?;
         }
         let Some(digest) = self.digest.as_ref().and_then(PageDigest::digest) else {
             return Ok(());

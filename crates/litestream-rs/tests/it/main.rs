@@ -20,3 +20,4 @@ mod s3_multipart;
 mod support;
 mod verify;
 mod wal_real;
+mod writers;
