@@ -190,6 +190,15 @@ pub enum Error {
     )]
     LtxExists { id: crate::ltx::LtxFileId },
 
+    /// A folder replica's folder is not there, after it was (or its parent is missing): most
+    /// likely the backup drive is unplugged. Nothing is written anywhere else meanwhile.
+    #[error("backup folder {path} is not there: is the backup drive connected?", path = path.display())]
+    ReplicaMissing { path: std::path::PathBuf },
+
+    /// The replica's newest file is newer than anything this replicator wrote.
+    #[error("replica holds txid {found:016x} past ours ({ours:016x}): is another replicator writing to it?")]
+    ReplicaAhead { ours: u64, found: u64 },
+
     /// Compaction inputs must follow each other without a gap or overlap.
     #[error("compact: txid {next_min:016x} does not follow {max:016x}")]
     CompactNotContiguous { max: u64, next_min: u64 },

@@ -31,6 +31,10 @@ export function stateLabel(s: BackupStatus | null): string {
       return "Starting…";
     case "paused":
       return "Paused";
+    case "offline": {
+      const waiting = s.waiting === 1 ? "1 change waiting" : `${s.waiting} changes waiting`;
+      return s.error?.message.includes("backup drive") ? `Drive not connected: ${waiting}` : `Offline: ${waiting}`;
+    }
     case "error":
       return "Backup problem";
     default:

@@ -3,4 +3,4 @@
 /**
  * Whether backups run.
  */
-export type BackupState = "off" | "starting" | "running" | "paused" | "error";
+export type BackupState = "off" | "starting" | "running" | "paused" | "offline" | "error";

@@ -20,7 +20,11 @@ lastSyncMs: number | null,
 /**
  * How long the oldest commit not yet in the backup has waited (0: all shipped).
  */
-lagMs: number, replicaBytes: number, snapshotCount: number, 
+lagMs: number, 
+/**
+ * Changes (commits) made since the last one known to be in the backup.
+ */
+waiting: number, replicaBytes: number, snapshotCount: number, 
 /**
  * Newest first.
  */

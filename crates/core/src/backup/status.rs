@@ -19,6 +19,10 @@ pub enum BackupState {
     Starting,
     Running,
     Paused,
+    /// The destination cannot be reached (the backup drive is not connected, the network or
+    /// the storage service is down): changes wait on this computer (`waiting`) and go out
+    /// when it is back.
+    Offline,
     /// The last attempt failed (see `error`); it is retried unless the error says otherwise.
     Error,
 }
@@ -74,6 +78,8 @@ pub struct BackupStatus {
     /// How long the oldest commit not yet in the backup has waited (0: all shipped).
     #[ts(type = "number")]
     pub lag_ms: i64,
+    /// Changes (commits) made since the last one known to be in the backup.
+    pub waiting: u32,
     #[ts(type = "number")]
     pub replica_bytes: u64,
     pub snapshot_count: u32,
@@ -170,6 +176,7 @@ impl Tracker {
     pub(crate) fn describe(&self, s: &mut BackupStatus, now_ms: i64) {
         s.last_sync_ms = self.last_sync_ms;
         s.lag_ms = self.lag_ms(now_ms);
+        s.waiting = self.pending.len() as u32;
         describe_files(&self.files, s);
     }
 }

@@ -234,3 +234,48 @@ fn the_welcome_shows_only_for_a_brand_new_sketchbook() {
     draw(&other, "cat", 1);
     assert!(!other.show_welcome().unwrap());
 }
+
+#[test]
+fn an_unplugged_backup_drive_shows_offline_with_changes_waiting_then_catches_up() {
+    let dir = DataDir::new();
+    let options = skaitch_core::backup::litestream::ReplicatorOptions {
+        interval: Duration::from_millis(100),
+        ..Default::default()
+    };
+    let app = app(&dir.join("a")).with_backup_options(options);
+    let drive = dir.join("replica");
+    std::fs::create_dir(&drive).unwrap();
+    app.set_backup_config(folder(&drive), None).unwrap();
+    wait_running(&app);
+    commit_to_replica(&app, "before", 1);
+
+    // Unplugged: the drive's folder goes away; new drawings wait on the laptop.
+    let away = dir.join("drive-away");
+    std::fs::rename(&drive, &away).unwrap();
+    draw(&app, "while unplugged 1", 2);
+    draw(&app, "while unplugged 2", 3);
+    skaitch_testkit::wait_until(Duration::from_secs(20), "the offline state", || {
+        app.backup_status().state == BackupState::Offline
+    });
+    let s = app.backup_status();
+    assert!(s.waiting >= 2, "{s:?}");
+    let message = s.error.map(|e| e.message).unwrap_or_default();
+    assert!(message.contains("backup drive connected"), "{message}");
+    assert!(
+        !drive.exists(),
+        "the backup folder was recreated on the local disk"
+    );
+
+    // Plugged back in: the waiting drawings go out, and the state says so.
+    std::fs::rename(&away, &drive).unwrap();
+    skaitch_testkit::wait_until(Duration::from_secs(30), "back up to date", || {
+        let s = app.backup_status();
+        s.state == BackupState::Running && s.waiting == 0 && s.lag_ms == 0
+    });
+    let fresh = self::app(&dir.join("b"));
+    fresh
+        .restore_backup_from(folder(&drive), None, RestoreTarget::Latest)
+        .unwrap();
+    assert_eq!(titles(&fresh), titles(&app));
+    app.stop_backup();
+}

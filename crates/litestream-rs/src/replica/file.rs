@@ -4,6 +4,8 @@
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::ReplicaClient;
@@ -14,15 +16,75 @@ use crate::ltx::{
 use crate::restore::{sync_parent_dir, LtxFileInfo, LtxSource};
 
 /// A replica in a local folder.
+///
+/// The folder is created on the first write only if its parent exists, and only if this
+/// replica has never seen it: once it has been there, a missing folder means the backup drive
+/// was unplugged ([`Error::ReplicaMissing`]), and nothing is written elsewhere (recreating the
+/// path would put the backup on the laptop's own disk, where the drive used to be mounted).
 #[derive(Debug, Clone)]
 pub struct FileReplica {
     dir: PathBuf,
+    /// The folder has been seen (shared by clones: one replica, one history).
+    seen: Arc<AtomicBool>,
 }
 
 impl FileReplica {
-    /// A replica rooted at `dir` (created on first write).
+    /// A replica rooted at `dir` (created on first write, see above).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        FileReplica { dir: dir.into() }
+        FileReplica {
+            dir: dir.into(),
+            seen: Arc::default(),
+        }
+    }
+
+    /// Whether the folder is there; remembers that it was.
+    fn present(&self) -> bool {
+        let here = self.dir.is_dir();
+        if here {
+            self.seen.store(true, Ordering::Relaxed);
+        }
+        here
+    }
+
+    fn missing(&self) -> Error {
+        Error::ReplicaMissing {
+            path: self.dir.clone(),
+        }
+    }
+
+    /// Makes sure the folder exists before a write: creates the folder itself (never a parent)
+    /// when this replica has not seen it before.
+    fn ensure_root(&self) -> Result<()> {
+        if self.present() {
+            return Ok(());
+        }
+        let parent_here = self.dir.parent().is_some_and(|p| p.is_dir());
+        if self.seen.load(Ordering::Relaxed) || !parent_here {
+            return Err(self.missing());
+        }
+        match fs::create_dir(&self.dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(self.missing()),
+            Err(e) => return Err(Error::io(format!("create {}", self.dir.display()))(e)),
+        }
+        self.seen.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Creates `<dir>/ltx/<level>` below an existing root, one level at a time, so that a
+    /// root vanishing meanwhile fails instead of being recreated.
+    fn level_dir(&self, level_dir: &Path) -> Result<()> {
+        self.ensure_root()?;
+        for d in [self.dir.join("ltx"), level_dir.to_path_buf()] {
+            match fs::create_dir(&d) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(self.missing()),
+                Err(e) => return Err(Error::io(format!("create {}", d.display()))(e)),
+            }
+        }
+        Ok(())
     }
 
     /// The replica's root folder.
@@ -45,9 +107,17 @@ impl LtxSource for FileReplica {
 }
 
 impl ReplicaClient for FileReplica {
+    /// A folder never seen lists as empty (a new replica); a folder seen before and gone now
+    /// is [`Error::ReplicaMissing`].
     fn list(&self) -> Result<Vec<LtxFileInfo>> {
         let root = self.dir.join("ltx");
         let mut out = Vec::new();
+        if !self.present() {
+            if self.seen.load(Ordering::Relaxed) {
+                return Err(self.missing());
+            }
+            return Ok(out);
+        }
         let levels = match fs::read_dir(&root) {
             Ok(levels) => levels,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
@@ -91,7 +161,7 @@ impl ReplicaClient for FileReplica {
     fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
         let path = self.path_of(id);
         let dir = path.parent().unwrap_or(&self.dir);
-        fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
+        self.level_dir(dir)?;
         let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
         tmp_name.push(".tmp");
         let tmp = path.with_file_name(tmp_name);
@@ -226,6 +296,39 @@ mod tests {
         replica.delete_ltx(&a).unwrap();
         assert_eq!(replica.list().unwrap().len(), 1);
         assert!(matches!(replica.open_ltx(&a), Err(Error::Io { .. })));
+    }
+
+    #[test]
+    fn a_vanished_folder_is_never_recreated_and_a_missing_parent_never_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let drive = dir.path().join("media/usb");
+        let id = |t| LtxFileId::new(0, t, t);
+        // The drive's mount point is gone: nothing is created under it.
+        let unplugged = FileReplica::new(drive.join("skaitch-backup"));
+        let err = unplugged.write_ltx(&id(1), &mut &b"x"[..]).unwrap_err();
+        assert!(matches!(err, Error::ReplicaMissing { .. }), "{err}");
+        assert!(!drive.exists(), "a missing parent was created");
+
+        // Plugged in: the folder itself is created once, then the drive goes away.
+        fs::create_dir_all(&drive).unwrap();
+        let replica = FileReplica::new(drive.join("skaitch-backup"));
+        replica.write_ltx(&id(1), &mut &b"x"[..]).unwrap();
+        fs::remove_dir_all(drive.join("skaitch-backup")).unwrap();
+        let err = replica.write_ltx(&id(2), &mut &b"y"[..]).unwrap_err();
+        assert!(
+            err.to_string().contains("is the backup drive connected"),
+            "{err}"
+        );
+        assert!(matches!(replica.list(), Err(Error::ReplicaMissing { .. })));
+        assert!(
+            !drive.join("skaitch-backup").exists(),
+            "the vanished folder was recreated"
+        );
+
+        // Back again (the drive's own folder): writes go on.
+        fs::create_dir(drive.join("skaitch-backup")).unwrap();
+        replica.write_ltx(&id(2), &mut &b"y"[..]).unwrap();
+        assert_eq!(replica.list().unwrap().len(), 1);
     }
 
     #[test]

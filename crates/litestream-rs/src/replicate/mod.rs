@@ -34,6 +34,7 @@ mod lock;
 mod maintain;
 mod pace;
 mod pages;
+mod recheck;
 mod recover;
 pub(crate) mod resume;
 
@@ -163,6 +164,9 @@ pub struct Replicator<C> {
     pace: pace::Pace,
     /// The WAL grows fast: the next pass drains at once (`checkpoints.rs`).
     drain_first: bool,
+    /// A pass failed: before shipping on, check that the replica still holds what we shipped
+    /// (a backup drive may come back with other contents, see [`Replicator::recheck_replica`]).
+    recheck: bool,
 }
 
 /// What the next file would be.
@@ -212,6 +216,7 @@ impl<C: ReplicaClient> Replicator<C> {
             db_file: dbfile::DbFile::open(&db)?,
             pace: Default::default(),
             drain_first: false,
+            recheck: false,
             db,
             client,
             options,
@@ -240,13 +245,13 @@ impl<C: ReplicaClient> Replicator<C> {
     /// Ships whatever is committed and not yet in the replica as one file (for "back up now"
     /// and for tests), writes an L9 snapshot if one is due, then checkpoints.
     pub fn sync(&mut self) -> Result<SyncReport> {
-        self.pass(false)
+        self.checked_pass(false)
     }
 
     /// A sync pass that also writes an L9 snapshot of the result, unless the newest snapshot
     /// already is at the replica's newest TXID.
     pub fn snapshot(&mut self) -> Result<SyncReport> {
-        self.pass(true)
+        self.checked_pass(true)
     }
 
     fn pass(&mut self, force_snapshot: bool) -> Result<SyncReport> {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use litestream_rs::{restore_replica, FileReplica, RestoreOptions};
+use litestream_rs::{restore_replica, FileReplica, ReplicaClient, RestoreOptions};
 use rusqlite::Connection;
 
 use crate::official::{self, wait_until};
@@ -306,4 +306,88 @@ fn no_other_process_can_take_the_database_for_itself_while_it_replicates() {
         "another process took the database for itself beside the replicator: {got}"
     );
     stop_ours(child, &log);
+}
+
+/// Copies a folder tree (a backup drive's contents at one moment).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// The backup drive is unplugged under load and plugged back in, either as it was or holding
+/// an older copy of the backup: nothing is ever written where the drive was mounted, the log
+/// says the drive is not connected, and both restores match the source afterwards.
+fn unplugged_drive(me: &str, comes_back_older: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_db(dir.path());
+    let mount = dir.path().join("media-usb");
+    std::fs::create_dir(&mount).unwrap();
+    let replica = FileReplica::new(mount.join("skaitch-backup"));
+    let log = dir.path().join("ours.log");
+    let child = start_ours(&file_config(dir.path(), &db, replica.dir()), &log);
+    let writer = {
+        let (me, db) = (me.to_owned(), db.clone());
+        std::thread::spawn(move || run_writer(&me, &db, Duration::from_millis(7000), 5))
+    };
+    wait_until(Duration::from_secs(20), "a few files on the drive", || {
+        replica.list().map_or(0, |l| l.len()) > 2
+    });
+    let older = dir.path().join("older-copy");
+    copy_tree(replica.dir(), &older);
+    std::thread::sleep(Duration::from_millis(700));
+    // Unplugged: the mount point stays (an empty folder), the drive's folder is gone.
+    let away = dir.path().join("drive-away");
+    std::fs::rename(replica.dir(), &away).unwrap();
+    let outage = Instant::now();
+    while outage.elapsed() < Duration::from_millis(2500) {
+        assert!(
+            !replica.dir().exists(),
+            "the replicator recreated the backup folder on the local disk"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_until(
+        Duration::from_secs(20),
+        "the log to say the drive is gone",
+        || {
+            std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .contains("is the backup drive connected")
+        },
+    );
+    let back = if comes_back_older { &older } else { &away };
+    std::fs::rename(back, replica.dir()).unwrap();
+    writer.join().unwrap();
+    await_caught_up(&replica, dir.path(), &db, Duration::from_secs(60));
+    stop_and_compare(child, &log, dir.path(), &db, &replica);
+}
+
+#[test]
+fn an_unplugged_backup_drive_is_never_replaced_by_the_local_disk_and_catches_up() {
+    if as_writer_child() {
+        return;
+    }
+    unplugged_drive(
+        "writers::an_unplugged_backup_drive_is_never_replaced_by_the_local_disk_and_catches_up",
+        false,
+    );
+}
+
+#[test]
+fn a_drive_that_comes_back_with_an_older_backup_gets_the_whole_database() {
+    if as_writer_child() {
+        return;
+    }
+    unplugged_drive(
+        "writers::a_drive_that_comes_back_with_an_older_backup_gets_the_whole_database",
+        true,
+    );
 }
