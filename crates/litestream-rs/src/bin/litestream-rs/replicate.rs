@@ -9,6 +9,9 @@ use litestream_rs::{Error, Replicator, ReplicatorOptions};
 use crate::args::Args;
 use crate::load_config;
 
+/// How long a quit waits for the last passes.
+const QUIT_WITHIN: Duration = Duration::from_millis(4500);
+
 pub fn run(argv: &[String]) -> Result<(), Error> {
     let args = Args::parse(argv, &["config"], &[], &[])?;
     if !args.positional.is_empty() {
@@ -53,8 +56,22 @@ pub fn run(argv: &[String]) -> Result<(), Error> {
     for h in &handles {
         h.stop();
     }
+    // Each replicator makes one last pass; an unreachable replica must not hold the quit up.
+    // What a pass cut short did not ship stays in the WAL (or the database file) and ships at
+    // the next start.
+    let deadline = std::time::Instant::now() + QUIT_WITHIN;
     let mut first_error = None;
     for t in threads {
+        while !t.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if !t.is_finished() {
+            eprintln!(
+                "level=WARN msg=\"quitting before the last sync finished: the replica is out of \
+                 reach; unshipped changes ship at the next start\""
+            );
+            continue;
+        }
         match t.join() {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
