@@ -27,7 +27,7 @@ mod token;
 mod transport;
 mod types;
 
-pub use api::MAX_LIST_PAGES;
+pub use api::{MAX_LIST_PAGES, MIN_CANCEL_AFTER};
 pub use client::{Client, WaitOptions, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use config::{Options, RateLimit, RetryPolicy, Timeouts};
 pub use error::{Error, Result};
