@@ -27,8 +27,9 @@
 //! # Why a create is never sent twice
 //! The row is `submitting` (with `submitting_at`) before the POST. If the answer is lost
 //! (`UnknownOutcome`, a 5xx, an unreadable body), or the app dies mid-POST, the runner lists
-//! predictions created since `submitting_at - reconcile_margin` and adopts the one whose input
-//! equals ours (the input holds a per-generation seed, so it is unambiguous; predictions already
+//! predictions created since `submitting_at - reconcile_margin` and adopts the one of our model
+//! whose inputs equal ours in all but the sketch image (Replicate does not promise to echo a
+//! data URL; the prompt and the per-generation seed tell our run apart; predictions already
 //! owned by another generation are skipped). Only when that listing succeeds and finds nothing
 //! does it POST again. That is safe because the POST has ended by then (its answer was lost,
 //! its connection dropped, or the process died) and `reconcile_delay` has passed: a request the

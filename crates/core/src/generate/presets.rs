@@ -88,6 +88,26 @@ pub(crate) fn preset(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
 }
 
+/// The range the longer side of the input image should be in for model `owner/name`:
+/// stable-diffusion-img2img runs at the input's own size and was trained at 512 px (a large
+/// input risks "CUDA out of memory" and repeated subjects).
+pub(crate) fn input_side(model: &str) -> Option<(u32, u32)> {
+    PRESETS
+        .iter()
+        .any(|p| p.family == Family::Img2Img && format!("{}/{}", p.owner, p.name) == model)
+        .then_some((512, 768))
+}
+
+/// How many leading outputs of model `owner/name` are not art, whether it was run as a preset
+/// or by name: ControlNet Scribble returns `[detected_map, sample_1, ..., sample_n]` (the map
+/// is the child's lines, binarised; Replicate's scribble-diffusion app shows the last item).
+pub(crate) fn leading_non_art(model: &str) -> usize {
+    let scribble = PRESETS
+        .iter()
+        .any(|p| p.family == Family::Scribble && format!("{}/{}", p.owner, p.name) == model);
+    usize::from(scribble)
+}
+
 /// The presets as the UI lists them.
 pub(crate) fn model_presets() -> Vec<ModelPreset> {
     PRESETS

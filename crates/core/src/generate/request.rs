@@ -72,6 +72,16 @@ pub struct GenerationParams {
     pub extra_input: Option<Map<String, Value>>,
 }
 
+/// What a generation of a custom model needs from the schema cache.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CachedModel {
+    /// The resolved `Input` schema.
+    pub schema: Value,
+    /// The version to run: the one asked for, or for a community model named without one,
+    /// the version its schema came from (`None`: an official model, run by name).
+    pub run_version: Option<String>,
+}
+
 /// Everything needed to write the queued row.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Plan {
@@ -107,9 +117,9 @@ pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
     }
 }
 
-/// Checks a request and builds its plan. `schema` is the cached `Input` schema, needed (only)
-/// for a model named by owner/name.
-pub(crate) fn plan(req: &GenerateRequest, schema: Option<&Value>) -> Result<Plan> {
+/// Checks a request and builds its plan. `custom` is what the cache knows of a model named by
+/// owner/name (needed only for such a model).
+pub(crate) fn plan(req: &GenerateRequest, custom: Option<&CachedModel>) -> Result<Plan> {
     let style = style(&req.style).ok_or_else(|| Error::UnknownStyle(req.style.clone()))?;
     let prompt = req
         .prompt
@@ -151,12 +161,12 @@ pub(crate) fn plan(req: &GenerateRequest, schema: Option<&Value>) -> Result<Plan
         let model = format!("{}/{}", p.owner, p.name);
         (model, p.version.map(str::to_owned), input)
     } else {
-        let (model, version) =
+        let (model, _) =
             parse_spec(&req.model).ok_or_else(|| Error::UnknownModel(req.model.clone()))?;
-        let schema = schema.ok_or_else(|| Error::SchemaNotLoaded(req.model.clone()))?;
+        let custom = custom.ok_or_else(|| Error::SchemaNotLoaded(req.model.clone()))?;
         params.extra_input = req.extra_input.clone();
-        let input = super::custom::custom_input(schema, style, prompt, &params)?;
-        (model, version, input)
+        let input = super::custom::custom_input(&custom.schema, style, prompt, &params)?;
+        (model, custom.run_version.clone(), input)
     };
     let mut input = input;
     crate::parent::safety::enforce(&mut input);

@@ -68,6 +68,7 @@ fn unsafe_able() -> ModelConfig {
             "seed": {"type": "integer", "x-order": 4}
         }}),
         script: Script::succeed(OutputShape::UrlArray),
+        quirks: Default::default(),
     }
 }
 
