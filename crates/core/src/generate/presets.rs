@@ -16,6 +16,8 @@ pub(crate) enum Family {
     Scribble,
     /// black-forest-labs/flux-kontext-pro: an edit instruction, `safety_tolerance`.
     Kontext,
+    /// google/nano-banana: an edit instruction, the drawing in the `image_input` array.
+    NanoBanana,
 }
 
 /// A model preset as the UI lists it.
@@ -79,6 +81,16 @@ pub(crate) const PRESETS: &[Preset] = &[
         name: "flux-kontext-pro",
         version: None,
         family: Family::Kontext,
+        output_choices: &[1],
+    },
+    Preset {
+        id: "nano-banana",
+        label: "Nano Banana (Google)",
+        description: "Follows an instruction and keeps the drawing's composition; one picture at a time.",
+        owner: "google",
+        name: "nano-banana",
+        version: None,
+        family: Family::NanoBanana,
         output_choices: &[1],
     },
 ];

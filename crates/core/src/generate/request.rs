@@ -18,6 +18,10 @@ use ts_rs::TS;
 pub(crate) const IMAGE_PLACEHOLDER: &str = "skaitch:sketch-image";
 const MAX_PROMPT_CHARS: usize = 500;
 const SCRIBBLE_QUALITY: &str = "best quality, extremely detailed, wholesome, child friendly";
+/// Nano Banana redraws freely unless told to keep the picture's layout; it also likes to
+/// add captions.
+const NANO_BANANA_TUNING: &str = "Keep every object where the child drew it, at the same size. \
+Make it friendly for children and add no words or letters.";
 
 /// "Turn this sketch into art": what the UI (or the CLI) sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -26,7 +30,7 @@ const SCRIBBLE_QUALITY: &str = "best quality, extremely detailed, wholesome, chi
 pub struct GenerateRequest {
     #[ts(type = "number")]
     pub sketch_id: i64,
-    /// A preset id (`sd-img2img`, `controlnet-scribble`, `flux-kontext-pro`) or any model as
+    /// A preset id (`sd-img2img`, `controlnet-scribble`, `flux-kontext-pro`, `nano-banana`) or any model as
     /// `owner/name[:version]` whose schema was loaded with `model_schema` first.
     pub model: String,
     /// A style id (`cartoon`, `watercolour`, ...).
@@ -230,6 +234,12 @@ fn preset_input(
             "seed": params.seed,
             "safety_tolerance": 0,
             "prompt_upsampling": false,
+        }),
+        // No seed and no safety input in its schema: Google's own filter always applies.
+        Family::NanoBanana => json!({
+            "prompt": format!("{} {NANO_BANANA_TUNING}", style.instruct(prompt)),
+            "image_input": [IMAGE_PLACEHOLDER],
+            "output_format": "png",
         }),
     }
 }

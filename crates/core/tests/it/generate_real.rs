@@ -387,3 +387,41 @@ async fn img2img_gets_a_copy_of_a_large_drawing_at_its_own_size() {
     .await;
     assert_eq!(k.status, S::Succeeded, "{:?}", k.error);
 }
+
+#[tokio::test]
+async fn nano_banana_gets_the_drawing_in_its_image_list_and_its_filter_is_unsafe() {
+    let e = env();
+    let mut req = request(sketch(&e.app, 1), "nano-banana", "watercolour");
+    req.prompt = Some("a dragon having a picnic".into());
+    let g = finish(&e.app, e.app.generate(req.clone()).await.unwrap().id).await;
+    assert_eq!(g.status, S::Succeeded, "{:?}", g.error);
+    assert_eq!(g.outputs.len(), 1);
+    let input = &create_inputs(&e.server)[0];
+    let images = input["image_input"].as_array().unwrap();
+    assert_eq!(images.len(), 1);
+    assert!(images[0].as_str().unwrap().starts_with("data:image/png"));
+    let prompt = input["prompt"].as_str().unwrap();
+    assert!(
+        prompt.contains("a dragon having a picnic") && prompt.contains("where the child drew it")
+    );
+    let creates = e.server.requests_to(Route::CreatePrediction);
+    assert_eq!(creates[0].path, "/v1/models/google/nano-banana/predictions");
+
+    e.server.set_script(
+        "google/nano-banana",
+        Script::succeed(OutputShape::Url).outcome(Outcome::Nsfw),
+    );
+    req.style = "comic".into();
+    let g = finish(&e.app, e.app.generate(req).await.unwrap().id).await;
+    assert_eq!(
+        (g.status, g.error_kind),
+        (S::Failed, Some(ErrorKind::Unsafe))
+    );
+    let row = e.app.price_table().unwrap();
+    let price = row
+        .models
+        .iter()
+        .find(|r| r.model == "google/nano-banana")
+        .unwrap();
+    assert_eq!(price.price.as_ref().unwrap().per_image, Some(0.039));
+}

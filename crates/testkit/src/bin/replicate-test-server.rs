@@ -45,7 +45,10 @@ fn main() {
             Ok(()) => "OK".to_owned(),
             Err(why) => format!("ERR {why}"),
         };
-        if writeln!(out, "{answer}").and_then(|()| out.flush()).is_err() {
+        if writeln!(out, "{answer}")
+            .and_then(|()| out.flush())
+            .is_err()
+        {
             break;
         }
     }

@@ -219,11 +219,43 @@ impl ModelConfig {
     }
 }
 
-/// The three presets: img2img, controlnet-scribble, flux-kontext-pro.
+impl ModelConfig {
+    /// google/nano-banana: official; the images go in the `image_input` array; one URL string;
+    /// partner-model moderation (E005); no progress lines, no seed.
+    pub fn nano_banana() -> ModelConfig {
+        let (input_schema, components) = Schema::default()
+            .field("prompt", json!({"type": "string", "description": "A text description of the image you want to generate"}))
+            .field(
+                "image_input",
+                json!({"type": "array", "items": {"type": "string", "format": "uri"}, "default": []}),
+            )
+            .choice("output_format", "string", json!(["jpg", "png"]), json!("jpg"))
+            .build(&["prompt"]);
+        ModelConfig {
+            official: true,
+            script: Script::succeed(OutputShape::Url),
+            quirks: Quirks {
+                components,
+                moderation_error: Some(E005_ERROR.into()),
+                no_progress_logs: true,
+                ..Quirks::default()
+            },
+            ..ModelConfig::community(
+                "google",
+                "nano-banana",
+                "f0a9d34b12ad1c1cd76269a844b218ff4e64e128ddaba93e15891f47368958a0",
+                input_schema,
+            )
+        }
+    }
+}
+
+/// The presets: img2img, controlnet-scribble, flux-kontext-pro, nano-banana.
 pub fn presets() -> Vec<ModelConfig> {
     vec![
         ModelConfig::stable_diffusion_img2img(),
         ModelConfig::controlnet_scribble(),
         ModelConfig::flux_kontext_pro(),
+        ModelConfig::nano_banana(),
     ]
 }
