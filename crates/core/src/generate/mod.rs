@@ -2,10 +2,14 @@
 //! runner that never loses a picture.
 //!
 //! # Layout
-//! - `presets.rs`, `styles.rs`: the model presets and style presets (prompt templates per model)
+//! - `presets.rs`, `styles.rs`: the model presets and style presets (prompt templates per model),
+//!   with what a model needs besides its input: Scribble's leading detected map (never stored),
+//!   img2img's preferred input size
 //! - `request.rs`: [`GenerateRequest`] -> the model's input JSON, the seed, the dedupe key;
 //!   `custom.rs`: the input for a model known only by its schema
-//! - `schema.rs`: "any model by owner/name[:version]": its OpenAPI input schema, cached in SQLite
+//! - `schema.rs`: "any model by owner/name[:version]": its OpenAPI input schema (Cog choices
+//!   resolved) and whether it is official, cached in SQLite; a community model named without a
+//!   version runs the version its schema came from
 //! - `types.rs`: what the UI sees: [`Generation`], [`GenerationEvent`], ...
 //! - `runner.rs`: the runner: a FIFO dispatcher with at most `max_running` jobs, events, resume
 //! - `job.rs`: one job's state machine and the create (with reconciliation)

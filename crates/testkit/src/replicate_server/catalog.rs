@@ -70,7 +70,7 @@ impl ModelConfig {
     }
 
     /// stability-ai/stable-diffusion-img2img: by version hash; an array of URLs; runs at the
-    /// input's size and runs out of GPU memory above 1024 px.
+    /// input's size and runs out of GPU memory above 768 px.
     pub fn stable_diffusion_img2img() -> ModelConfig {
         let (input_schema, components) = Schema::default()
             .field("prompt", json!({"type": "string"}))
@@ -111,7 +111,7 @@ impl ModelConfig {
             quirks: Quirks {
                 components,
                 cold_polls: 2,
-                max_image_side: Some(1024),
+                max_image_side: Some(768),
                 ..Quirks::default()
             },
             ..ModelConfig::community(
