@@ -104,6 +104,13 @@ class Replicate:
         self.url = self.proc.stdout.readline().split()[1]
         self.token = self.proc.stdout.readline().split()[1]
 
+    def inject(self, route: str, fault: str, times: int = 1):
+        """Arms a fault on the server, e.g. `inject("create", "insufficient-credit")`."""
+        self.proc.stdin.write(f"inject {route} {fault} {times}\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        assert answer == "OK", answer
+
     def close(self):
         if self.proc.poll() is None:
             self.proc.stdin.close()

@@ -54,6 +54,11 @@ pub fn run(app: &App, command: Command) -> Result<i32> {
             json,
         } => rt.block_on(async {
             app.start_generator(tokio::runtime::Handle::current());
+            // Any model by owner/name[:version]: its form comes from its schema, so load it
+            // (from the cache, else from Replicate) before asking for the run.
+            if !app.model_presets().iter().any(|p| p.id == model) {
+                app.model_schema(&model).await?;
+            }
             let req = GenerateRequest {
                 sketch_id,
                 model,

@@ -178,7 +178,9 @@ fn replicate_kind(e: &skaitch_replicate::Error) -> ErrorKind {
         R::Unauthorized { .. } => ErrorKind::Unauthorized,
         R::PaymentRequired { .. } => ErrorKind::OutOfCredit,
         R::RateLimited { .. } => ErrorKind::RateLimited,
-        R::InvalidInput { .. } | R::UnsafeInput { .. } => ErrorKind::Invalid,
+        R::InvalidInput { .. } | R::InvalidVersion { .. } | R::UnsafeInput { .. } => {
+            ErrorKind::Invalid
+        }
         R::NotFound { .. } => ErrorKind::NotFound,
         R::Network { .. } | R::Timeout { .. } | R::UnknownOutcome { .. } | R::Server { .. } => {
             ErrorKind::Network

@@ -121,41 +121,81 @@ impl Client {
         Ok(all)
     }
 
-    /// The newest prediction created after `created_after` whose `input` equals `input`: how a
-    /// create that ended in [`Error::UnknownOutcome`] is reconciled.
+    /// The newest prediction created after `created_after` whose `input` holds every field of
+    /// `input` as given, except `data:` URLs (Replicate does not store those, so a listing need
+    /// not echo them): how a create that ended in [`Error::UnknownOutcome`] is reconciled.
     pub async fn find_prediction_by_input(
         &self,
         created_after: &str,
         input: &Value,
     ) -> Result<Option<Prediction>> {
         let list = self.list_predictions(Some(created_after)).await?;
-        Ok(list.into_iter().find(|p| &p.input == input))
+        let kept = |v: &Value| !v.as_str().is_some_and(|s| s.starts_with("data:"));
+        let Some(fields) = input.as_object() else {
+            return Ok(list.into_iter().find(|p| &p.input == input));
+        };
+        Ok(list.into_iter().find(|p| {
+            fields
+                .iter()
+                .filter(|(_, v)| kept(v))
+                .all(|(k, v)| p.input.get(k) == Some(v))
+        }))
     }
 
     /// Uploads a file with the Files API (multipart `content`, `filename`, `type`, `metadata`).
     /// Pass the returned `urls.get` as a model input, and [`Client::delete_file`] it when done.
+    /// `metadata` is kept with the file (e.g. a marker to find a copy whose answer was lost,
+    /// see [`Client::list_files`]). The timeout grows with the size ([`crate::Timeouts::upload`]).
     pub async fn upload_file(
         &self,
         bytes: Vec<u8>,
         filename: &str,
         content_type: &str,
+        metadata: &Value,
     ) -> Result<File> {
         let url = self.endpoint(&["files"]);
         let op = format!("upload file {filename}");
-        self.call(&op, Kind::Upload, || {
-            let content = Part::bytes(bytes.clone())
-                .file_name(filename.to_string())
-                .mime_str(content_type)
-                // A type that is not a valid mime type goes as a plain octet stream.
-                .unwrap_or_else(|_| Part::bytes(bytes.clone()).file_name(filename.to_string()));
-            let form = Form::new()
-                .part("content", content)
-                .text("filename", filename.to_string())
-                .text("type", content_type.to_string())
-                .text("metadata", "{}");
-            self.http.post(url.clone()).multipart(form)
-        })
-        .await
+        let timeout = self.options.timeouts.upload(bytes.len());
+        let metadata = metadata.to_string();
+        let answer = self
+            .send(&op, Kind::Upload, timeout, || {
+                let content = Part::bytes(bytes.clone())
+                    .file_name(filename.to_string())
+                    .mime_str(content_type)
+                    // A type that is not a valid mime type goes as a plain octet stream.
+                    .unwrap_or_else(|_| Part::bytes(bytes.clone()).file_name(filename.to_string()));
+                let form = Form::new()
+                    .part("content", content)
+                    .text("filename", filename.to_string())
+                    .text("type", content_type.to_string())
+                    .text("metadata", metadata.clone());
+                self.http.post(url.clone()).multipart(form)
+            })
+            .await?;
+        if !answer.status.is_success() {
+            return Err(crate::problem::api_error(&op, &answer));
+        }
+        serde_json::from_slice(&answer.body).map_err(|source| Error::Decode { op, source })
+    }
+
+    /// The uploaded files that still exist, newest first (at most [`MAX_LIST_PAGES`] pages).
+    pub async fn list_files(&self) -> Result<Vec<File>> {
+        let mut url = self.endpoint(&["files"]);
+        let mut all = Vec::new();
+        for _ in 0..MAX_LIST_PAGES {
+            let page: Page<File> = self
+                .call("list files", Kind::Read, || self.http.get(url.clone()))
+                .await?;
+            all.extend(page.results);
+            let Some(next) = page.next.filter(|n| !n.is_empty()) else {
+                break;
+            };
+            match self.base.join(&next) {
+                Ok(n) if n.origin() == self.base.origin() => url = n,
+                _ => break,
+            }
+        }
+        Ok(all)
     }
 
     /// Deletes an uploaded file. A file that is already gone is [`Error::NotFound`].
@@ -175,10 +215,13 @@ impl Client {
     }
 }
 
-/// `Cancel-After` in whole seconds, rounded up (`90s`).
+/// Replicate refuses a `Cancel-After` under this.
+pub const MIN_CANCEL_AFTER: Duration = Duration::from_secs(5);
+
+/// `Cancel-After` in whole seconds, rounded up (`90s`), never under [`MIN_CANCEL_AFTER`].
 fn cancel_after_header(d: Duration) -> String {
     let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-    format!("{}s", secs.max(1))
+    format!("{}s", secs.max(MIN_CANCEL_AFTER.as_secs()))
 }
 
 #[cfg(test)]
@@ -188,7 +231,8 @@ mod tests {
     #[test]
     fn cancel_after_rounds_up_to_whole_seconds() {
         assert_eq!(cancel_after_header(Duration::from_secs(60)), "60s");
-        assert_eq!(cancel_after_header(Duration::from_millis(1500)), "2s");
-        assert_eq!(cancel_after_header(Duration::ZERO), "1s");
+        assert_eq!(cancel_after_header(Duration::from_millis(5500)), "6s");
+        assert_eq!(cancel_after_header(Duration::from_millis(1500)), "5s");
+        assert_eq!(cancel_after_header(Duration::ZERO), "5s");
     }
 }

@@ -12,6 +12,17 @@ pub struct Timeouts {
     pub request: Duration,
     /// One output download (images can be a few MB on a slow line).
     pub download: Duration,
+    /// The slowest uplink an upload must still get through: an upload's timeout is
+    /// `request` plus its size at this rate (a 2 MB photo at 32 KB/s: 30 s + 64 s).
+    pub upload_bytes_per_sec: u64,
+}
+
+impl Timeouts {
+    /// How long an upload of `bytes` may take.
+    pub fn upload(&self, bytes: usize) -> Duration {
+        let rate = self.upload_bytes_per_sec.max(1);
+        self.request + Duration::from_secs_f64(bytes as f64 / rate as f64)
+    }
 }
 
 impl Default for Timeouts {
@@ -20,6 +31,7 @@ impl Default for Timeouts {
             connect: Duration::from_secs(10),
             request: Duration::from_secs(30),
             download: Duration::from_secs(120),
+            upload_bytes_per_sec: 32 * 1024,
         }
     }
 }
@@ -127,6 +139,16 @@ mod tests {
             let d30 = p.backoff(30);
             assert!(d30 >= Duration::from_millis(500) && d30 <= Duration::from_millis(1000));
         }
+    }
+
+    #[test]
+    fn an_upload_gets_time_for_its_size() {
+        let t = Timeouts::default();
+        assert_eq!(t.upload(0), t.request);
+        assert_eq!(
+            t.upload(2 * 1024 * 1024),
+            t.request + Duration::from_secs(64)
+        );
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub enum Error {
         detail: String,
         field: Option<String>,
     },
+    /// A 422 about the version itself (it does not exist, or the token may not use it).
+    #[error("replicate has no such model version, or it is not permitted: {detail}")]
+    InvalidVersion { detail: String },
     #[error("refused to send input: {reason}")]
     UnsafeInput { reason: &'static str },
     #[error("{op}: not found: {detail}")]

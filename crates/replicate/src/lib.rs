@@ -3,13 +3,16 @@
 //! # Layout
 //! - [`Client`] (`client.rs`): construction from a base URL or `SKAITCH_REPLICATE_URL`, downloads
 //!   (including `data:` URIs), and [`Client::wait`] for a prediction to finish under a deadline
-//! - `api.rs`: one method per endpoint — account, models, versions, predictions, files
+//! - `api.rs`: one method per endpoint — account, models, versions, predictions, files (an
+//!   upload's timeout grows with its size; `list_files` finds a copy whose answer was lost)
 //! - `transport.rs`: the retry rules (reads retry on 429/5xx/timeouts; creates only when the
 //!   server provably did nothing)
-//! - `problem.rs`: `problem+json` answers, `retry_after` and invalid fields, mapped to [`Error`]
+//! - `problem.rs`: `problem+json` answers, `retry_after` (from the body, the header, or the
+//!   text alone: "resets in ~30s"), invalid fields and invalid versions, mapped to [`Error`]
 //! - [`Token`] (`token.rs`): the secret token and the one rule for which hosts may receive it
 //! - `types.rs`: [`Prediction`], [`Status`], [`CreatePrediction`]; `resources.rs`: [`Account`],
-//!   [`Model`], [`Version`], [`File`] — all decoded tolerantly
+//!   [`Model`] (with `is_official`), [`Version`] (with Cog's `allOf`/`$ref` choices resolved on
+//!   request), [`File`] — all decoded tolerantly
 //! - `output.rs`: [`Prediction::output_urls`], [`progress`] from tqdm logs, [`decode_data_uri`]
 //! - [`Options`] (`config.rs`): [`Timeouts`], [`RetryPolicy`] with backoff and jitter, the
 //!   client-side create [`RateLimit`] (a token bucket in `limiter.rs`)
@@ -27,7 +30,7 @@ mod token;
 mod transport;
 mod types;
 
-pub use api::MAX_LIST_PAGES;
+pub use api::{MAX_LIST_PAGES, MIN_CANCEL_AFTER};
 pub use client::{Client, WaitOptions, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use config::{Options, RateLimit, RetryPolicy, Timeouts};
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime};
 /// The parts of an `application/problem+json` body the client uses.
 #[derive(Debug, Default)]
 pub(crate) struct Problem {
+    pub title: String,
     pub detail: String,
     pub retry_after: Option<Duration>,
     pub field: Option<String>,
@@ -35,13 +36,21 @@ impl Problem {
             .find_map(|k| v.get(*k).and_then(Value::as_str))
             .map(|s| excerpt(s.trim(), 500))
             .unwrap_or_else(|| answer.status.to_string());
+        // Often the text is the only hint: "Your rate limit resets in ~30s."
         let retry_after = v
             .get("retry_after")
             .and_then(Value::as_f64)
             .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| Duration::from_secs_f64(s.min(86_400.0)));
+            .map(|s| Duration::from_secs_f64(s.min(86_400.0)))
+            .or_else(|| wait_in_text(&detail));
         let field = invalid_field(&v).or_else(|| field_in_text(&detail));
+        let title = v
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         Problem {
+            title,
             detail,
             retry_after,
             field,
@@ -86,6 +95,34 @@ fn field_in_text(text: &str) -> Option<String> {
     (!f.is_empty()).then_some(f)
 }
 
+/// A wait named in a 429's text: "resets in ~30s", "Expected available in 1 second",
+/// "in 2 minutes". The first "in <number><unit>" found counts.
+pub(crate) fn wait_in_text(text: &str) -> Option<Duration> {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices(" in ").find_map(|(i, m)| {
+        let rest = lower[i + m.len()..].trim_start_matches(['~', ' ', '≈']);
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let n: f64 = rest[..digits]
+            .parse()
+            .ok()
+            .filter(|n: &f64| n.is_finite())?;
+        let unit: String = rest[digits..]
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect();
+        let secs = match unit.as_str() {
+            "s" | "sec" | "secs" | "second" | "seconds" => n,
+            "m" | "min" | "mins" | "minute" | "minutes" => n * 60.0,
+            "h" | "hour" | "hours" => n * 3600.0,
+            _ => return None,
+        };
+        Some(Duration::from_secs_f64(secs.min(86_400.0)))
+    })
+}
+
 /// `Retry-After` as seconds or an HTTP date.
 pub(crate) fn retry_after_header(headers: &HeaderMap) -> Option<Duration> {
     let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
@@ -110,6 +147,10 @@ pub(crate) fn api_error(op: &str, answer: &Answer) -> Error {
             op,
             detail: p.detail,
         },
+        // No field named, and the title says so: the version is the problem, not the input.
+        422 if p.field.is_none() && p.title.to_ascii_lowercase().contains("invalid version") => {
+            Error::InvalidVersion { detail: p.detail }
+        }
         422 => Error::InvalidInput {
             detail: p.detail,
             field: p.field,
@@ -172,6 +213,37 @@ mod tests {
     }
 
     #[test]
+    fn a_429_whose_text_is_the_only_hint_gives_its_wait() {
+        let a = answer(
+            429,
+            json!({"detail": "Request was throttled. Your rate limit resets in ~30s."}),
+        );
+        assert_eq!(
+            Problem::parse(&a).retry_after,
+            Some(Duration::from_secs(30))
+        );
+        let a = answer(
+            429,
+            json!({"detail": "Request was throttled. Expected available in 1 second."}),
+        );
+        assert_eq!(Problem::parse(&a).retry_after, Some(Duration::from_secs(1)));
+        let a = answer(
+            429,
+            json!({"detail": "Request was throttled.", "retry_after": 5}),
+        );
+        assert_eq!(Problem::parse(&a).retry_after, Some(Duration::from_secs(5)));
+        assert_eq!(
+            wait_in_text("resets in 2 minutes"),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            wait_in_text("while you have less than $5.0 in credit"),
+            None
+        );
+        assert_eq!(wait_in_text("limited in some way"), None);
+    }
+
+    #[test]
     fn retry_after_reads_seconds_and_http_dates() {
         let mut h = HeaderMap::new();
         h.insert(RETRY_AFTER, HeaderValue::from_static("3"));
@@ -188,6 +260,29 @@ mod tests {
         );
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after_header(&h), None);
+    }
+
+    #[test]
+    fn an_invalid_version_is_not_an_input_error() {
+        let a = answer(
+            422,
+            json!({"title": "Invalid version or not permitted",
+                "detail": "The specified version does not exist (or perhaps you don't have permission to use it?)",
+                "status": 422}),
+        );
+        assert!(matches!(
+            api_error("create", &a),
+            Error::InvalidVersion { .. }
+        ));
+        let a = answer(
+            422,
+            json!({"title": "Input validation failed", "detail": "- input.x: bad\n",
+                "invalid_fields": [{"type": "invalid", "field": "input.x", "description": "bad"}]}),
+        );
+        assert!(matches!(
+            api_error("create", &a),
+            Error::InvalidInput { .. }
+        ));
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_parent_controls.sql",
         include_str!("../../../migrations/0005_parent_controls.sql"),
     ),
+    (
+        "0006_model_schema_official.sql",
+        include_str!("../../../migrations/0006_model_schema_official.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -15,6 +15,8 @@ pub struct CachedSchema {
     pub resolved_version: Option<String>,
     /// `components.schemas.Input` as JSON text.
     pub schema_json: String,
+    /// Whether Replicate lists the model as official; `None` when cached before this was kept.
+    pub is_official: Option<bool>,
     pub fetched_at: i64,
 }
 
@@ -26,15 +28,18 @@ impl Store {
         version: &str,
         resolved_version: Option<&str>,
         schema_json: &str,
+        is_official: bool,
     ) -> Result<CachedSchema> {
         let fetched_at = now_ms();
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO model_schemas (model, version, resolved_version, schema_json, fetched_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO model_schemas
+                     (model, version, resolved_version, schema_json, fetched_at, is_official)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (model, version) DO UPDATE SET resolved_version = excluded.resolved_version,
-                     schema_json = excluded.schema_json, fetched_at = excluded.fetched_at",
-                params![model, version, resolved_version, schema_json, fetched_at],
+                     schema_json = excluded.schema_json, fetched_at = excluded.fetched_at,
+                     is_official = excluded.is_official",
+                params![model, version, resolved_version, schema_json, fetched_at, is_official],
             )?;
             Ok(())
         })?;
@@ -44,6 +49,7 @@ impl Store {
             resolved_version: resolved_version.map(str::to_owned),
             schema_json: schema_json.to_owned(),
             fetched_at,
+            is_official: Some(is_official),
         })
     }
 
@@ -51,7 +57,7 @@ impl Store {
     pub fn model_schema(&self, model: &str, version: &str) -> Result<Option<CachedSchema>> {
         self.read(|c| {
             Ok(c.query_row(
-                "SELECT model, version, resolved_version, schema_json, fetched_at
+                "SELECT model, version, resolved_version, schema_json, fetched_at, is_official
                  FROM model_schemas WHERE model = ?1 AND version = ?2",
                 params![model, version],
                 |r| {
@@ -61,6 +67,7 @@ impl Store {
                         resolved_version: r.get(2)?,
                         schema_json: r.get(3)?,
                         fetched_at: r.get(4)?,
+                        is_official: r.get(5)?,
                     })
                 },
             )

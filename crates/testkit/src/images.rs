@@ -85,3 +85,16 @@ pub fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
     out.extend_from_slice(&jpeg[2..]);
     out
 }
+
+/// What ControlNet Scribble returns first: the binarised drawing, white lines on black.
+pub fn scribble_map(w: u32, h: u32) -> Vec<u8> {
+    let mut img = drawing(w, h, 0);
+    for p in img.pixels_mut() {
+        *p = if p.0 == [255, 255, 255] {
+            Rgb([0, 0, 0])
+        } else {
+            Rgb([255, 255, 255])
+        };
+    }
+    encode(DynamicImage::ImageRgb8(img), ImageFormat::Png)
+}

@@ -5,7 +5,7 @@
  */
 export type GenerateRequest = { sketchId: number, 
 /**
- * A preset id (`sd-img2img`, `controlnet-scribble`, `flux-kontext-pro`) or any model as
+ * A preset id (`sd-img2img`, `controlnet-scribble`, `flux-kontext-pro`, `nano-banana`) or any model as
  * `owner/name[:version]` whose schema was loaded with `model_schema` first.
  */
 model: string, 

@@ -14,7 +14,8 @@ model: string,
  */
 version: string | null, 
 /**
- * `components.schemas.Input`: `properties` (with `type`, `default`, `minimum`, `maximum`,
- * `enum`, `x-order`, `description`) and `required`.
+ * `components.schemas.Input` with each input's `allOf`/`$ref` resolved: `properties`
+ * (with `type`, `default`, `minimum`, `maximum`, `enum`, `x-order`, `description`) and
+ * `required`.
  */
 inputSchema: Record<string, unknown>, fetchedAt: number, };

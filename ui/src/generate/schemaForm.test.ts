@@ -28,3 +28,32 @@ describe("schemaFields", () => {
     expect(out).toEqual({ steps: 40, scheduler: "K_EULER", go_fast: false });
   });
 });
+
+describe("Cog schemas", () => {
+  // As Replicate publishes jagilley/controlnet-scribble: choices behind allOf/$ref.
+  const input = {
+    properties: {
+      image: { type: "string", format: "uri", "x-order": 0 },
+      num_samples: { allOf: [{ $ref: "#/components/schemas/num_samples" }], default: "1", "x-order": 2 },
+      image_resolution: { allOf: [{ $ref: "#/components/schemas/image_resolution" }], default: "512", "x-order": 3 },
+      scale: { type: "number", default: 9, "x-order": 5 },
+    },
+  };
+  const components = {
+    num_samples: { title: "num_samples", enum: ["1", "4"], type: "string" },
+    image_resolution: { title: "image_resolution", enum: ["256", "512", "768"], type: "string" },
+  };
+
+  it("keeps a choice behind a $ref, with its strings as strings", () => {
+    const fields = schemaFields(input, components);
+    const res = fields.find((f) => f.name === "image_resolution");
+    expect(res?.kind).toBe("choice");
+    expect(res?.choices).toEqual(["256", "512", "768"]);
+    expect(extraInput(fields, { image_resolution: "768", scale: "9" })).toEqual({ image_resolution: "768" });
+  });
+
+  it("offers a choice the core resolved already", () => {
+    const resolved = { properties: { image_resolution: { enum: ["256", "512"], type: "string", default: "512", "x-order": 1 } } };
+    expect(schemaFields(resolved).map((f) => f.kind)).toEqual(["choice"]);
+  });
+});

@@ -28,11 +28,50 @@ const AUTOMATIC = new Set([
   "safety_tolerance",
 ]);
 
-type Prop = { type?: string; description?: string; default?: unknown; enum?: unknown[]; minimum?: number; maximum?: number; "x-order"?: number; allOf?: unknown[] };
+type Prop = {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  "x-order"?: number;
+  allOf?: Prop[];
+  $ref?: string;
+};
 
-/** The fields of `schema` (`components.schemas.Input`) a parent may set, in the model's order. */
-export function schemaFields(schema: Record<string, unknown>): SchemaField[] {
-  const props = (schema.properties ?? {}) as Record<string, Prop>;
+/**
+ * A property with its `allOf` parts (and what their `$ref`s name in `components`) merged in,
+ * its own keys winning: Cog keeps each input's choices in a sibling schema,
+ * `{"allOf": [{"$ref": "#/components/schemas/scheduler"}], "default": "DDIM"}`.
+ */
+export function resolveProp(p: Prop, components: Record<string, Prop> = {}, depth = 0): Prop {
+  if (depth > 8) return p;
+  const target = (part: Prop): Prop => {
+    const name = part.$ref?.replace("#/components/schemas/", "");
+    if (name !== undefined) return components[name] ? resolveProp(components[name], components, depth + 1) : {};
+    return resolveProp(part, components, depth + 1);
+  };
+  const merged: Prop = {};
+  for (const part of p.allOf ?? []) {
+    const { title: _title, ...rest } = target(part) as Prop & { title?: string };
+    Object.assign(merged, rest);
+  }
+  if (p.$ref) Object.assign(merged, target(p));
+  const { allOf: _allOf, $ref: _ref, ...own } = p;
+  return { ...merged, ...own };
+}
+
+/**
+ * The fields of `schema` (`components.schemas.Input`) a parent may set, in the model's order.
+ * `components` (`components.schemas`) resolves choices kept behind `$ref`; the core sends
+ * them resolved already, so it is only needed for a schema as Replicate publishes it.
+ */
+export function schemaFields(schema: Record<string, unknown>, components: Record<string, unknown> = {}): SchemaField[] {
+  const raw = (schema.properties ?? {}) as Record<string, Prop>;
+  const props = Object.fromEntries(
+    Object.entries(raw).map(([name, p]) => [name, resolveProp(p, components as Record<string, Prop>)]),
+  );
   return Object.entries(props)
     .filter(([name]) => !AUTOMATIC.has(name))
     .sort(([, a], [, b]) => (a["x-order"] ?? 999) - (b["x-order"] ?? 999))

@@ -91,3 +91,47 @@ fn generate_waits_for_the_pictures_and_jobs_lists_them() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no-such-style"));
 }
+
+#[test]
+fn generate_runs_any_model_by_name_or_by_name_and_version_loading_its_schema() {
+    use skaitch_testkit::replicate_server::{ModelConfig, Route};
+    let server = ReplicateServer::start(ServerConfig::default());
+    let d = DataDir::new();
+    let p = d.file("cat.png", &images::png(300, 200, 2));
+    assert!(skaitch(&d, &server, &["import", p.to_str().unwrap()])
+        .status
+        .success());
+    let scribble = ModelConfig::controlnet_scribble();
+    let pinned = format!("{}:{}", scribble.full_name(), scribble.version);
+    for spec in ["stability-ai/stable-diffusion-img2img", pinned.as_str()] {
+        let out = skaitch(
+            &d,
+            &server,
+            &[
+                "generate", "1", "--model", spec, "--style", "clay", "--wait", "--json",
+            ],
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{spec}: {err}");
+        let g: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(g["status"], "succeeded", "{spec}: {}", g["error"]);
+        assert_eq!(g["outputs"].as_array().unwrap().len(), 1, "{spec}");
+    }
+    // Both are community models: each ran by version, the first one its latest.
+    let versions: Vec<String> = server
+        .requests_to(Route::CreatePrediction)
+        .iter()
+        .map(|r| {
+            assert_eq!(r.path, "/v1/predictions");
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            body["version"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            ModelConfig::stable_diffusion_img2img().version,
+            scribble.version
+        ]
+    );
+}

@@ -177,3 +177,30 @@ fn data_dir_flag_and_env_pick_separate_sketchbooks() {
         "the env folder is untouched"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::process::Stdio;
+    let d = DataDir::new();
+    for n in 0..3 {
+        let p = d.file(&format!("{n}.png"), &images::png(100, 100, n));
+        assert!(skaitch(&d, &["import", p.to_str().unwrap()])
+            .status
+            .success());
+    }
+    for args in [&["list", "--json"][..], &["list"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_skaitch"))
+            .args(args)
+            .env("SKAITCH_DATA_DIR", d.join("data"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run skaitch");
+        // The reader goes away before anything is written, as `| head -0` would.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: quiet, no backtrace: {err}");
+    }
+}

@@ -3,7 +3,7 @@
 use super::presets::{model_presets, preset};
 use super::request::{plan, GenerateRequest};
 use super::runner::{token, Runner};
-use super::schema::cached_input_schema;
+use super::schema::cached_model;
 use super::styles::style_presets;
 use super::types::{Generation, GenerationEvent};
 use super::{ModelPreset, RunnerConfig, StylePreset};
@@ -108,11 +108,11 @@ impl App {
                 return Err(Error::MissingToken);
             }
             store.get_sketch(req.sketch_id)?;
-            let schema = match preset(&req.model) {
+            let custom = match preset(&req.model) {
                 Some(_) => None,
-                None => cached_input_schema(&store, &req.model)?,
+                None => cached_model(&store, &req.model)?,
             };
-            let p = plan(&req, schema.as_ref())?;
+            let p = plan(&req, custom.as_ref())?;
             let new = NewGeneration {
                 sketch_id: req.sketch_id,
                 model: p.model,

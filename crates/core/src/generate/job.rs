@@ -4,7 +4,7 @@
 
 use super::request::{outgoing, IMAGE_PLACEHOLDER};
 use super::runner::{blocking, Runner, Signal};
-use super::upload::{data_url, delete_uploaded, image_url, sketch_png};
+use super::upload::{delete_uploaded, image_url};
 use super::{outputs, poll, Backoff};
 use crate::{Error, ErrorKind, Result};
 use skaitch_replicate::{CreatePrediction, Error as R, Prediction, Target};
@@ -98,6 +98,11 @@ pub(crate) fn explain(e: &Error) -> (ErrorKind, String) {
         }
         Error::Replicate(R::PaymentRequired { .. }) => {
             "the Replicate account is out of credit: add credit on replicate.com, then try again"
+                .to_owned()
+        }
+        Error::Replicate(R::InvalidVersion { .. }) => {
+            "this model or version is not available on Replicate (it may have been removed, or \
+this account may not use it): choose another model"
                 .to_owned()
         }
         Error::Replicate(R::InvalidInput { field, detail }) => match field {
@@ -261,19 +266,12 @@ fn target(g: &GenerationRecord) -> Target {
 }
 
 /// The prediction this generation's lost POST made, if any: the newest one created since
-/// `submitting_at - reconcile_margin` with exactly our input, not owned by another generation.
+/// `submitting_at - reconcile_margin` for our model (and version) whose inputs equal ours in
+/// everything but the sketch image, and that no other generation owns. The image is left out
+/// because Replicate does not promise to echo a data URL (they are "not stored"); what it
+/// keeps, the prompt and our per-generation seed, tells our run apart.
 async fn reconcile(rt: &Runner, g: &GenerationRecord) -> Result<Option<Prediction>> {
-    let png = sketch_png(rt, g).await?;
-    let url = if png.len() <= rt.config.data_url_max {
-        data_url(&png)
-    } else {
-        match &g.file_url {
-            Some(u) => u.clone(),
-            None => return Ok(None), // never uploaded, so never posted
-        }
-    };
-    let input = outgoing(&stored_input(g)?, &url);
-    debug_assert!(!input.to_string().contains(IMAGE_PLACEHOLDER));
+    let stored = stored_input(g)?;
     let since_ms = g.submitting_at.unwrap_or(g.created_at).max(0) as u64;
     let since = (UNIX_EPOCH + Duration::from_millis(since_ms))
         .checked_sub(rt.config.reconcile_margin)
@@ -282,7 +280,7 @@ async fn reconcile(rt: &Runner, g: &GenerationRecord) -> Result<Option<Predictio
     let list = client
         .list_predictions(Some(&skaitch_replicate::rfc3339(since)))
         .await?;
-    for p in list.into_iter().filter(|p| p.input == input) {
+    for p in list.into_iter().filter(|p| is_ours(g, &stored, p)) {
         let pid = p.id.clone();
         let owner = blocking(&rt.store, move |s| s.generation_by_prediction(&pid)).await?;
         if owner.is_none_or(|o| o == g.id) {
@@ -290,4 +288,22 @@ async fn reconcile(rt: &Runner, g: &GenerationRecord) -> Result<Option<Predictio
         }
     }
     Ok(None)
+}
+
+/// Same model, same version (official ones show `"hidden"`), and every input but the image
+/// as we sent it.
+fn is_ours(g: &GenerationRecord, stored: &serde_json::Value, p: &Prediction) -> bool {
+    let version_ok = match (&g.model_version, p.version.as_deref()) {
+        (Some(ours), Some(theirs)) => theirs == ours || theirs.ends_with(&format!(":{ours}")),
+        _ => true,
+    };
+    let Some(ours) = stored.as_object() else {
+        return false;
+    };
+    p.model == g.model
+        && version_ok
+        && ours
+            .iter()
+            .filter(|(_, v)| !v.to_string().contains(IMAGE_PLACEHOLDER))
+            .all(|(k, v)| p.input.get(k) == Some(v))
 }

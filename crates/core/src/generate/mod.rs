@@ -2,10 +2,14 @@
 //! runner that never loses a picture.
 //!
 //! # Layout
-//! - `presets.rs`, `styles.rs`: the model presets and style presets (prompt templates per model)
+//! - `presets.rs`, `styles.rs`: the model presets and style presets (prompt templates per model),
+//!   with what a model needs besides its input: Scribble's leading detected map (never stored),
+//!   img2img's preferred input size
 //! - `request.rs`: [`GenerateRequest`] -> the model's input JSON, the seed, the dedupe key;
 //!   `custom.rs`: the input for a model known only by its schema
-//! - `schema.rs`: "any model by owner/name[:version]": its OpenAPI input schema, cached in SQLite
+//! - `schema.rs`: "any model by owner/name[:version]": its OpenAPI input schema (Cog choices
+//!   resolved) and whether it is official, cached in SQLite; a community model named without a
+//!   version runs the version its schema came from
 //! - `types.rs`: what the UI sees: [`Generation`], [`GenerationEvent`], ...
 //! - `runner.rs`: the runner: a FIFO dispatcher with at most `max_running` jobs, events, resume
 //! - `job.rs`: one job's state machine and the create (with reconciliation)
@@ -27,8 +31,9 @@
 //! # Why a create is never sent twice
 //! The row is `submitting` (with `submitting_at`) before the POST. If the answer is lost
 //! (`UnknownOutcome`, a 5xx, an unreadable body), or the app dies mid-POST, the runner lists
-//! predictions created since `submitting_at - reconcile_margin` and adopts the one whose input
-//! equals ours (the input holds a per-generation seed, so it is unambiguous; predictions already
+//! predictions created since `submitting_at - reconcile_margin` and adopts the one of our model
+//! whose inputs equal ours in all but the sketch image (Replicate does not promise to echo a
+//! data URL; the prompt and the per-generation seed tell our run apart; predictions already
 //! owned by another generation are skipped). Only when that listing succeeds and finds nothing
 //! does it POST again. That is safe because the POST has ended by then (its answer was lost,
 //! its connection dropped, or the process died) and `reconcile_delay` has passed: a request the

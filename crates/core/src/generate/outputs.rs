@@ -52,7 +52,7 @@ pub(crate) async fn download(
         if prediction.data_removed || prediction.output_urls().is_empty() {
             return expire(rt, &g).await;
         }
-        match fetch_all(rt, &prediction).await {
+        match fetch_all(rt, &art_urls(&g.model, &prediction)).await {
             Ok(outputs) => return store(rt, &g, &prediction, outputs).await,
             Err(Miss::Gone) => return expire(rt, &g).await,
             Err(Miss::Fatal(e)) => return super::job::fail(rt, &g, &e).await,
@@ -89,11 +89,18 @@ async fn fetch(rt: &Runner, g: &GenerationRecord) -> Result<Prediction, Miss> {
     client.get_prediction(pid).await.map_err(miss)
 }
 
+/// The outputs that are pictures made for the child: for a model that returns a non-art item
+/// first (ControlNet Scribble's detected map), the ones after it.
+pub(crate) fn art_urls(model: &str, p: &Prediction) -> Vec<String> {
+    let skip = super::presets::leading_non_art(model);
+    p.output_urls().into_iter().skip(skip).collect()
+}
+
 /// Every output, downloaded and checked; those that do not decode are left out (`None`).
-async fn fetch_all(rt: &Runner, p: &Prediction) -> Result<Vec<Option<NewOutput>>, Miss> {
+async fn fetch_all(rt: &Runner, urls: &[String]) -> Result<Vec<Option<NewOutput>>, Miss> {
     let client = rt.client().await.map_err(Miss::Fatal)?;
     let mut out = Vec::new();
-    for (i, url) in p.output_urls().into_iter().enumerate() {
+    for (i, url) in urls.iter().cloned().enumerate() {
         let (bytes, _content_type) = client.download(&url).await.map_err(miss)?;
         let source = (!url.starts_with("data:")).then_some(url);
         let checked = tokio::task::spawn_blocking(move || check(bytes, i as u32, source))

@@ -185,6 +185,14 @@ async fn record_progress(
     }
 }
 
+/// Whether a failed run's error is a safety filter's verdict, in any model's wording: SD's
+/// "NSFW content detected...", BFL's "... flagged as sensitive ... (E005)" (sometimes after
+/// "Prediction failed: ").
+pub(crate) fn is_moderation(error: &str) -> bool {
+    let e = error.to_ascii_lowercase();
+    e.contains("nsfw") || e.contains("flagged as sensitive") || e.contains("(e005)")
+}
+
 /// Records how a finished (or data-removed) prediction ended.
 pub(crate) async fn finish(
     rt: &Arc<Runner>,
@@ -198,8 +206,9 @@ pub(crate) async fn finish(
         ..Default::default()
     };
     let error = p.error_message().unwrap_or_else(|| "no message".into());
+    let art = outputs::art_urls(&g.model, &p);
     match p.status {
-        Status::Succeeded if !p.output_urls().is_empty() && !p.data_removed => {
+        Status::Succeeded if !art.is_empty() && !p.data_removed => {
             let u = GenerationUpdate {
                 status: Some(S::Downloading),
                 progress: Some(100),
@@ -217,7 +226,7 @@ pub(crate) async fn finish(
             rt.end(g, S::Failed, Some(ErrorKind::Unsafe), Some(text), more)
                 .await
         }
-        Status::Failed if error.to_ascii_lowercase().contains("nsfw") => {
+        Status::Failed if is_moderation(&error) => {
             rt.end(
                 g,
                 S::Failed,
@@ -258,4 +267,22 @@ pub(crate) async fn expire(rt: &Runner, g: &GenerationRecord) -> Result<()> {
         Default::default(),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moderation_is_recognised_in_each_models_wording() {
+        for e in [
+            "NSFW content detected. Try running it again, or try a different prompt.",
+            "All generated images contained NSFW content. Try running it again with a different prompt.",
+            "The input or output was flagged as sensitive. Please try again with different inputs. (E005)",
+            "Prediction failed: The input or output was flagged as sensitive. Please try again with different inputs. (E005)",
+        ] {
+            assert!(is_moderation(e), "{e}");
+        }
+        assert!(!is_moderation("CUDA out of memory"));
+    }
 }

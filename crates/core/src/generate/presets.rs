@@ -16,6 +16,8 @@ pub(crate) enum Family {
     Scribble,
     /// black-forest-labs/flux-kontext-pro: an edit instruction, `safety_tolerance`.
     Kontext,
+    /// google/nano-banana: an edit instruction, the drawing in the `image_input` array.
+    NanoBanana,
 }
 
 /// A model preset as the UI lists it.
@@ -81,11 +83,41 @@ pub(crate) const PRESETS: &[Preset] = &[
         family: Family::Kontext,
         output_choices: &[1],
     },
+    Preset {
+        id: "nano-banana",
+        label: "Nano Banana (Google)",
+        description: "Follows an instruction and keeps the drawing's composition; one picture at a time.",
+        owner: "google",
+        name: "nano-banana",
+        version: None,
+        family: Family::NanoBanana,
+        output_choices: &[1],
+    },
 ];
 
 /// A preset by id.
 pub(crate) fn preset(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The range the longer side of the input image should be in for model `owner/name`:
+/// stable-diffusion-img2img runs at the input's own size and was trained at 512 px (a large
+/// input risks "CUDA out of memory" and repeated subjects).
+pub(crate) fn input_side(model: &str) -> Option<(u32, u32)> {
+    PRESETS
+        .iter()
+        .any(|p| p.family == Family::Img2Img && format!("{}/{}", p.owner, p.name) == model)
+        .then_some((512, 768))
+}
+
+/// How many leading outputs of model `owner/name` are not art, whether it was run as a preset
+/// or by name: ControlNet Scribble returns `[detected_map, sample_1, ..., sample_n]` (the map
+/// is the child's lines, binarised; Replicate's scribble-diffusion app shows the last item).
+pub(crate) fn leading_non_art(model: &str) -> usize {
+    let scribble = PRESETS
+        .iter()
+        .any(|p| p.family == Family::Scribble && format!("{}/{}", p.owner, p.name) == model);
+    usize::from(scribble)
 }
 
 /// The presets as the UI lists them.

@@ -18,6 +18,10 @@ use ts_rs::TS;
 pub(crate) const IMAGE_PLACEHOLDER: &str = "skaitch:sketch-image";
 const MAX_PROMPT_CHARS: usize = 500;
 const SCRIBBLE_QUALITY: &str = "best quality, extremely detailed, wholesome, child friendly";
+/// Nano Banana redraws freely unless told to keep the picture's layout; it also likes to
+/// add captions.
+const NANO_BANANA_TUNING: &str = "Keep every object where the child drew it, at the same size. \
+Make it friendly for children and add no words or letters.";
 
 /// "Turn this sketch into art": what the UI (or the CLI) sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -26,7 +30,7 @@ const SCRIBBLE_QUALITY: &str = "best quality, extremely detailed, wholesome, chi
 pub struct GenerateRequest {
     #[ts(type = "number")]
     pub sketch_id: i64,
-    /// A preset id (`sd-img2img`, `controlnet-scribble`, `flux-kontext-pro`) or any model as
+    /// A preset id (`sd-img2img`, `controlnet-scribble`, `flux-kontext-pro`, `nano-banana`) or any model as
     /// `owner/name[:version]` whose schema was loaded with `model_schema` first.
     pub model: String,
     /// A style id (`cartoon`, `watercolour`, ...).
@@ -72,6 +76,16 @@ pub struct GenerationParams {
     pub extra_input: Option<Map<String, Value>>,
 }
 
+/// What a generation of a custom model needs from the schema cache.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CachedModel {
+    /// The resolved `Input` schema.
+    pub schema: Value,
+    /// The version to run: the one asked for, or for a community model named without one,
+    /// the version its schema came from (`None`: an official model, run by name).
+    pub run_version: Option<String>,
+}
+
 /// Everything needed to write the queued row.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Plan {
@@ -107,9 +121,9 @@ pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Error {
     }
 }
 
-/// Checks a request and builds its plan. `schema` is the cached `Input` schema, needed (only)
-/// for a model named by owner/name.
-pub(crate) fn plan(req: &GenerateRequest, schema: Option<&Value>) -> Result<Plan> {
+/// Checks a request and builds its plan. `custom` is what the cache knows of a model named by
+/// owner/name (needed only for such a model).
+pub(crate) fn plan(req: &GenerateRequest, custom: Option<&CachedModel>) -> Result<Plan> {
     let style = style(&req.style).ok_or_else(|| Error::UnknownStyle(req.style.clone()))?;
     let prompt = req
         .prompt
@@ -151,12 +165,12 @@ pub(crate) fn plan(req: &GenerateRequest, schema: Option<&Value>) -> Result<Plan
         let model = format!("{}/{}", p.owner, p.name);
         (model, p.version.map(str::to_owned), input)
     } else {
-        let (model, version) =
+        let (model, _) =
             parse_spec(&req.model).ok_or_else(|| Error::UnknownModel(req.model.clone()))?;
-        let schema = schema.ok_or_else(|| Error::SchemaNotLoaded(req.model.clone()))?;
+        let custom = custom.ok_or_else(|| Error::SchemaNotLoaded(req.model.clone()))?;
         params.extra_input = req.extra_input.clone();
-        let input = super::custom::custom_input(schema, style, prompt, &params)?;
-        (model, version, input)
+        let input = super::custom::custom_input(&custom.schema, style, prompt, &params)?;
+        (model, custom.run_version.clone(), input)
     };
     let mut input = input;
     crate::parent::safety::enforce(&mut input);
@@ -220,6 +234,12 @@ fn preset_input(
             "seed": params.seed,
             "safety_tolerance": 0,
             "prompt_upsampling": false,
+        }),
+        // No seed and no safety input in its schema: Google's own filter always applies.
+        Family::NanoBanana => json!({
+            "prompt": format!("{} {NANO_BANANA_TUNING}", style.instruct(prompt)),
+            "image_input": [IMAGE_PLACEHOLDER],
+            "output_format": "png",
         }),
     }
 }

@@ -1,9 +1,13 @@
-//! The sketch on its way to Replicate: a data URL when small, else an upload with the Files
-//! API (made once, reused after a restart), and the upload deleted once the generation ends
-//! (privacy: it is a child's drawing). The upload's file name says nothing about the child.
+//! The sketch on its way to Replicate: resized where a model wants a certain size
+//! (stable-diffusion-img2img: 512-768 px), a data URL when small, else an upload with the
+//! Files API (made once, reused after a restart), and the upload deleted once the generation
+//! ends (privacy: it is a child's drawing). The upload's file name says nothing about the
+//! child; its metadata holds only a marker for this generation.
 //!
-//! An upload whose answer is lost is retried; the stray copy this may leave behind is deleted
-//! by Replicate when it expires (the Files API keeps files for a day).
+//! An upload's timeout grows with its size. One whose answer is lost may still have been
+//! stored: before trying again, the files carrying this generation's marker are looked up
+//! and deleted, and once an upload succeeds any other copy with the marker is deleted too,
+//! so no copy of the drawing stays behind on Replicate.
 
 use super::job::{cancel_locally, fail, note, retryable};
 use super::runner::{blocking, Runner, Signal};
@@ -15,13 +19,71 @@ use skaitch_store::generations::ALL_STATUSES;
 use skaitch_store::{GenerationRecord, GenerationStatus as S, GenerationUpdate, ImageKind};
 use std::sync::Arc;
 
+/// The sketch as the model gets it: the normalized PNG, resized into the model's preferred
+/// size range when it has one.
 pub(crate) async fn sketch_png(rt: &Runner, g: &GenerationRecord) -> Result<Vec<u8>> {
     let id = g.sketch_id;
-    Ok(blocking(&rt.store, move |s| {
+    let png = blocking(&rt.store, move |s| {
         s.sketch_image(id, ImageKind::Normalized)
     })
     .await?
-    .data)
+    .data;
+    let Some(range) = super::presets::input_side(&g.model) else {
+        return Ok(png);
+    };
+    tokio::task::spawn_blocking(move || fit(png, range))
+        .await
+        .map_err(|e| Error::Background(e.to_string()))?
+}
+
+/// `png` with its longer side brought into `(min, max)`, sides rounded to multiples of 8
+/// (unchanged when already in range, or when it cannot be decoded: the model says so then).
+fn fit(png: Vec<u8>, (min, max): (u32, u32)) -> Result<Vec<u8>> {
+    let Ok(img) = image::load_from_memory(&png) else {
+        return Ok(png);
+    };
+    let long = img.width().max(img.height());
+    if (min..=max).contains(&long) || long == 0 {
+        return Ok(png);
+    }
+    let target = long.clamp(min, max) as f64;
+    let scale = |side: u32| ((side as f64 * target / long as f64 / 8.0).round() as u32 * 8).max(8);
+    let resized = img.resize_exact(
+        scale(img.width()),
+        scale(img.height()),
+        image::imageops::FilterType::Lanczos3,
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    resized
+        .write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| Error::Background(format!("resize the sketch for the model: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// The marker an upload of generation `g` carries in its metadata.
+fn marker(g: &GenerationRecord) -> serde_json::Value {
+    serde_json::json!({ "skaitch_upload": format!("{}-{}", g.id, g.created_at) })
+}
+
+/// Deletes the uploads carrying `g`'s marker, except `keep`. Best effort: what is not found
+/// now is looked for again after the next lost answer.
+async fn delete_copies(
+    client: &skaitch_replicate::Client,
+    g: &GenerationRecord,
+    keep: Option<&str>,
+) {
+    let mark = marker(g);
+    let Ok(files) = client.list_files().await else {
+        return;
+    };
+    for f in files {
+        let ours = f.metadata.get("skaitch_upload") == mark.get("skaitch_upload");
+        if ours && Some(f.id.as_str()) != keep {
+            if let Err(e) = client.delete_file(&f.id).await {
+                eprintln!("skaitch: generation {}: delete a stray upload: {e}", g.id);
+            }
+        }
+    }
 }
 
 pub(crate) fn data_url(png: &[u8]) -> String {
@@ -44,6 +106,7 @@ pub(crate) async fn image_url(
     if let (Some(url), None) = (&g.file_url, g.file_deleted_at) {
         return Ok(Some(url.clone()));
     }
+    let mut lost = false;
     loop {
         let to = GenerationUpdate {
             status: Some(S::Uploading),
@@ -62,10 +125,13 @@ pub(crate) async fn image_url(
         };
         // The file name says nothing about the child or the sketch.
         match client
-            .upload_file(png.clone(), "sketch.png", "image/png")
+            .upload_file(png.clone(), "sketch.png", "image/png", &marker(g))
             .await
         {
             Ok(f) => {
+                if lost {
+                    delete_copies(&client, g, Some(&f.id)).await;
+                }
                 let Some(url) = f.urls.get.clone() else {
                     let e = Error::InvalidRequest {
                         field: "file",
@@ -82,6 +148,11 @@ pub(crate) async fn image_url(
                 return Ok(rt.update(g.id, &[S::Uploading], u).await?.map(|_| url));
             }
             Err(e) if retryable(&e) => {
+                if matches!(e, R::UnknownOutcome { .. } | R::Decode { .. }) {
+                    // It may have been stored: no copy may stay behind.
+                    lost = true;
+                    delete_copies(&client, g, None).await;
+                }
                 note(
                     rt,
                     g,

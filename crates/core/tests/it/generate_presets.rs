@@ -5,7 +5,6 @@
 use super::generate_support::*;
 use skaitch_core::store::GenerationStatus as S;
 use skaitch_core::ErrorKind;
-use skaitch_testkit::replicate_server::validate::validate;
 use skaitch_testkit::replicate_server::{presets, Route, ServerConfig};
 use std::collections::HashSet;
 
@@ -61,7 +60,7 @@ async fn every_preset_with_every_style_validates_and_is_safe() {
             let v = body["version"].as_str().unwrap();
             servers.iter().find(|m| m.version == v).unwrap()
         };
-        assert!(validate(&model.input_schema, input).is_empty(), "{body}");
+        assert!(model.validate(input).is_empty(), "{body}");
         assert_ne!(
             input.get("disable_safety_checker"),
             Some(&serde_json::json!(true))
@@ -163,4 +162,32 @@ async fn any_model_by_name_runs_from_its_schema_cached_for_offline_use() {
     } = e;
     drop(server);
     assert_eq!(app.model_schema(spec).await.unwrap(), schema);
+}
+
+#[tokio::test]
+async fn every_preset_has_a_price_and_says_where_it_came_from() {
+    let e = env();
+    let table = e.app.price_table().unwrap();
+    for p in e.app.model_presets() {
+        let row = table
+            .models
+            .iter()
+            .find(|r| r.model == p.model)
+            .unwrap_or_else(|| panic!("{} is listed", p.model));
+        let price = row
+            .price
+            .as_ref()
+            .unwrap_or_else(|| panic!("{} has a price", p.model));
+        assert!(
+            price.per_image.is_some() || row.per_second.is_some(),
+            "{}: a price per image, or hardware with a price per second",
+            p.model
+        );
+        let source = price.source.as_deref().unwrap_or_default();
+        assert!(
+            source.starts_with("https://replicate.com/"),
+            "{}: {source:?}",
+            p.model
+        );
+    }
 }

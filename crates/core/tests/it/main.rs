@@ -10,6 +10,7 @@ mod gallery_card;
 mod generate;
 mod generate_failures;
 mod generate_presets;
+mod generate_real;
 mod generate_resilience;
 mod generate_restart;
 mod generate_support;

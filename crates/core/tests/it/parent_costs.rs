@@ -51,7 +51,7 @@ async fn each_generation_records_what_it_cost_and_the_month_adds_up_per_child() 
     assert!((cost.usd.unwrap() - secs * 0.0014).abs() < 1e-12);
     assert_eq!(cost.hardware.as_deref(), Some("Nvidia A100 (80GB)"));
 
-    // No price is known for ControlNet Scribble: "unknown", never a guess.
+    // ControlNet Scribble is priced by the second too (every preset has a price).
     let scribble = finish(
         &e.app,
         e.app
@@ -62,18 +62,20 @@ async fn each_generation_records_what_it_cost_and_the_month_adds_up_per_child() 
     )
     .await;
     let cost = scribble.cost.clone().unwrap();
-    assert_eq!((cost.kind, cost.usd), (CostKind::Unknown, None));
+    let scribble_secs = scribble.predict_time.unwrap();
+    assert_eq!(cost.kind, CostKind::Second);
 
     let m = e.app.spending().unwrap();
-    assert!((m.usd - (0.04 + secs * 0.0014)).abs() < 1e-12, "{m:?}");
-    assert_eq!((m.generations, m.unknown, m.limit_usd), (3, 1, None));
+    let spent = 0.04 + (secs + scribble_secs) * 0.0014;
+    assert!((m.usd - spent).abs() < 1e-12, "{m:?}");
+    assert_eq!((m.generations, m.unknown, m.limit_usd), (3, 0, None));
     assert!(!m.warning && !m.reached);
     let by: Vec<_> = m
         .by_child
         .iter()
         .map(|c| (c.name.clone(), c.generations, c.unknown))
         .collect();
-    assert_eq!(by, [(Some("Ada".into()), 2, 0), (None, 1, 1)]);
+    assert_eq!(by, [(Some("Ada".into()), 2, 0), (None, 1, 0)]);
 
     // A new price applies to new pictures only; deleting the sketch keeps what was spent.
     let p = ModelPrice {
@@ -118,7 +120,7 @@ async fn each_generation_records_what_it_cost_and_the_month_adds_up_per_child() 
     assert!(scribble_row
         .models
         .iter()
-        .any(|r| r.model == "jagilley/controlnet-scribble" && r.price.is_none() && r.preset));
+        .any(|r| r.model == "jagilley/controlnet-scribble" && r.price.is_some() && r.preset));
 }
 
 fn runtime() -> tokio::runtime::Runtime {

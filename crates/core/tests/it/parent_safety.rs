@@ -68,6 +68,7 @@ fn unsafe_able() -> ModelConfig {
             "seed": {"type": "integer", "x-order": 4}
         }}),
         script: Script::succeed(OutputShape::UrlArray),
+        quirks: Default::default(),
     }
 }
 
@@ -103,7 +104,7 @@ async fn every_preset_and_custom_model_sends_the_checker_on_at_the_strictest_tol
     );
     let s = sketch(&e.app, 1);
     let presets = e.app.model_presets();
-    assert_eq!(presets.len(), 3);
+    assert_eq!(presets.len(), 4);
     for p in &presets {
         let g = e.app.generate(request(s, &p.id, "cartoon")).await.unwrap();
         finish(&e.app, g.id).await;
@@ -122,7 +123,7 @@ async fn every_preset_and_custom_model_sends_the_checker_on_at_the_strictest_tol
         finish(&e.app, g.id).await;
     }
     let bodies = create_bodies(&e.server);
-    assert_eq!(bodies.len(), 5);
+    assert_eq!(bodies.len(), presets.len() + 2);
     let mut checked_tolerance = 0;
     for (body, model) in bodies.iter().zip(
         presets

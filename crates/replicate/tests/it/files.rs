@@ -10,7 +10,12 @@ async fn upload_then_delete_leaves_no_file_behind() {
     let (server, client) = start();
     let png = images::png(32, 24, 9);
     let file = client
-        .upload_file(png.clone(), "sketch.png", "image/png")
+        .upload_file(
+            png.clone(),
+            "sketch.png",
+            "image/png",
+            &serde_json::json!({}),
+        )
         .await
         .unwrap();
     assert_eq!(file.name.as_deref(), Some("sketch.png"));

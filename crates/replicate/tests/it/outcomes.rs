@@ -49,7 +49,10 @@ async fn cancel_stops_a_running_prediction() {
         .create_prediction(&img2img(sketch_input(1)))
         .await
         .unwrap();
-    let p = client.get_prediction(&p.id).await.unwrap();
+    let mut p = client.get_prediction(&p.id).await.unwrap();
+    while p.status == Status::Starting {
+        p = client.get_prediction(&p.id).await.unwrap(); // a cold boot
+    }
     assert_eq!(p.status, Status::Processing);
     let canceled = client.cancel_prediction(&p.id).await.unwrap();
     assert_eq!(canceled.status, Status::Canceled);

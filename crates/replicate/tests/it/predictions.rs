@@ -23,6 +23,12 @@ async fn img2img_polls_to_succeeded_with_an_array_of_downloadable_images() {
     assert_eq!(done.status, Status::Succeeded);
     assert_eq!(
         seen[0],
+        (Status::Starting, None),
+        "a cold boot, no logs yet"
+    );
+    let first_run = seen.iter().find(|s| s.0 == Status::Processing).cloned();
+    assert_eq!(
+        first_run.unwrap(),
         (
             Status::Processing,
             Some(Progress {
@@ -121,10 +127,7 @@ async fn invalid_input_names_the_field() {
     let mut bad_version = img2img(sketch_input(1));
     bad_version.target = Target::Version("0123abcd".into());
     let e = client.create_prediction(&bad_version).await.unwrap_err();
-    assert!(
-        matches!(e, Error::InvalidInput { field: Some(ref f), .. } if f == "version"),
-        "{e}"
-    );
+    assert!(matches!(e, Error::InvalidVersion { .. }), "{e}");
     assert!(server.predictions().is_empty());
 }
 
@@ -136,8 +139,17 @@ async fn models_and_versions_carry_their_input_schema() {
         .await
         .unwrap();
     let v = m.latest_version.expect("a latest version");
-    let input = v.input_schema().expect("an Input schema");
+    let raw = v.input_schema().expect("an Input schema");
+    assert!(
+        raw["properties"]["num_samples"]["allOf"].is_array(),
+        "as Cog writes it"
+    );
+    let input = v.resolved_input_schema().expect("an Input schema");
     assert_eq!(input["properties"]["num_samples"]["type"], "string");
+    assert_eq!(
+        input["properties"]["num_samples"]["enum"],
+        json!(["1", "4"])
+    );
     assert_eq!(input["required"], json!(["image", "prompt"]));
     let same = client
         .version("jagilley", "controlnet-scribble", &v.id)
@@ -157,4 +169,54 @@ async fn models_and_versions_carry_their_input_schema() {
 
     let e = client.model("nobody", "nothing").await.unwrap_err();
     assert!(matches!(e, Error::NotFound { .. }), "{e}");
+}
+
+#[tokio::test]
+async fn a_community_model_has_no_official_endpoint_and_official_runs_hide_their_version() {
+    use skaitch_replicate::{CreatePrediction, Target};
+    let (_server, client) = crate::setup::start();
+    let community = CreatePrediction {
+        target: Target::Model {
+            owner: "stability-ai".into(),
+            name: "stable-diffusion-img2img".into(),
+        },
+        input: serde_json::json!({"prompt": "a cat", "image": "https://x/a.png"}),
+        cancel_after: None,
+    };
+    let e = client.create_prediction(&community).await.unwrap_err();
+    assert!(matches!(e, Error::NotFound { .. }), "{e}");
+    let m = client
+        .model("stability-ai", "stable-diffusion-img2img")
+        .await
+        .unwrap();
+    assert!(!m.is_official);
+    let official = client
+        .model("black-forest-labs", "flux-kontext-pro")
+        .await
+        .unwrap();
+    assert!(official.is_official);
+    let p = client
+        .create_prediction(&crate::setup::flux(serde_json::json!({"prompt": "a cat"})))
+        .await
+        .unwrap();
+    assert_eq!(p.version.as_deref(), Some("hidden"));
+}
+
+#[tokio::test]
+async fn an_unknown_version_is_invalid_version_and_cancel_after_goes_out_as_at_least_5s() {
+    use skaitch_replicate::{CreatePrediction, Target};
+    let (server, client) = crate::setup::start();
+    let req = CreatePrediction {
+        target: Target::Version("f".repeat(64)),
+        input: serde_json::json!({"prompt": "a cat", "image": "https://x/a.png"}),
+        cancel_after: None,
+    };
+    let e = client.create_prediction(&req).await.unwrap_err();
+    assert!(matches!(e, Error::InvalidVersion { .. }), "{e}");
+    let mut ok =
+        crate::setup::img2img(serde_json::json!({"prompt": "a cat", "image": "https://x/a.png"}));
+    ok.cancel_after = Some(std::time::Duration::from_secs(1));
+    client.create_prediction(&ok).await.unwrap();
+    let sent = server.requests_to(skaitch_testkit::replicate_server::Route::CreatePrediction);
+    assert_eq!(sent.last().unwrap().header("cancel-after"), Some("5s"));
 }

@@ -178,3 +178,24 @@ async fn nothing_listening_is_a_network_error_not_an_unknown_outcome() {
         "a connect error proves nothing was sent: {e}"
     );
 }
+
+#[tokio::test]
+async fn a_low_credit_429_naming_its_wait_only_in_text_is_waited_out() {
+    use skaitch_testkit::replicate_server::CreateLimit;
+    let (server, client) = crate::setup::start_with(ServerConfig {
+        create_limit: Some(CreateLimit {
+            per_minute: 60,
+            burst: 1,
+        }),
+        ..ServerConfig::default()
+    });
+    let input = |n: u32| json!({"prompt": format!("cat {n}"), "image": "https://x/a.png"});
+    client.create_prediction(&img2img(input(1))).await.unwrap();
+    client.create_prediction(&img2img(input(2))).await.unwrap();
+    let throttled = server.throttled();
+    assert_eq!(throttled.len(), 1, "refused once, then waited long enough");
+    let creates = server.requests_to(Route::CreatePrediction);
+    assert_eq!(creates.len(), 3);
+    assert!(creates[2].at - throttled[0].at >= Duration::from_secs(throttled[0].says));
+    assert_eq!(server.predictions().len(), 2);
+}

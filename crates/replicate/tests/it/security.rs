@@ -55,7 +55,12 @@ async fn the_token_is_in_no_request_body_and_no_error_message() {
         .unwrap();
     client.wait(&p.id, WAIT, |_| {}).await.unwrap();
     client
-        .upload_file(b"not really a png".to_vec(), "s.png", "image/png")
+        .upload_file(
+            b"not really a png".to_vec(),
+            "s.png",
+            "image/png",
+            &serde_json::json!({}),
+        )
         .await
         .unwrap();
     client.list_predictions(None).await.unwrap();

@@ -16,6 +16,7 @@ pub fn fast_options(request_timeout: Duration) -> Options {
             connect: Duration::from_secs(2),
             request: request_timeout,
             download: Duration::from_secs(5),
+            upload_bytes_per_sec: 1 << 20,
         },
         retry: RetryPolicy {
             max_attempts: 4,

@@ -273,11 +273,11 @@ fn listings_for_the_queue_the_sketch_and_stray_uploads() {
 fn model_schemas_are_cached_and_replaced() {
     let (_d, s) = super::temp_store();
     assert!(s.model_schema("a/b", "").unwrap().is_none());
-    s.put_model_schema("a/b", "", Some("v1"), r#"{"x":1}"#)
+    s.put_model_schema("a/b", "", Some("v1"), r#"{"x":1}"#, false)
         .unwrap();
-    s.put_model_schema("a/b", "", Some("v2"), r#"{"x":2}"#)
+    s.put_model_schema("a/b", "", Some("v2"), r#"{"x":2}"#, false)
         .unwrap();
-    s.put_model_schema("a/b", "v1", Some("v1"), r#"{"x":1}"#)
+    s.put_model_schema("a/b", "v1", Some("v1"), r#"{"x":1}"#, false)
         .unwrap();
     let latest = s.model_schema("a/b", "").unwrap().unwrap();
     assert_eq!(
@@ -287,6 +287,7 @@ fn model_schemas_are_cached_and_replaced() {
         ),
         (Some("v2"), r#"{"x":2}"#)
     );
+    assert_eq!(latest.is_official, Some(false));
     assert_eq!(
         s.model_schema("a/b", "v1").unwrap().unwrap().schema_json,
         r#"{"x":1}"#

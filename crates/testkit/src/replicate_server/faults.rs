@@ -90,7 +90,16 @@ pub enum Fault {
     /// Handles the request (a create does create the prediction), then closes the connection
     /// without sending any answer.
     DropResponse,
+    /// A slow uplink: the request is handled (an upload is stored) at once, but the answer
+    /// comes only after the body's size at this rate, as if the body took that long to send.
+    /// A client that gives up sooner leaves the copy behind.
+    Uplink { bytes_per_sec: u64 },
+    /// Replicate's 402 for an account without credit, body as the service sends it.
+    InsufficientCredit,
 }
+
+/// Replicate's 402 body.
+pub const INSUFFICIENT_CREDIT_DETAIL: &str = "You have insufficient credit to run this model. Go to https://replicate.com/account/billing#billing to purchase credit. Once you purchase credit, please wait a few minutes before trying again.";
 
 /// A fault waiting for its next `remaining` matching requests.
 #[derive(Debug, Clone)]
@@ -167,6 +176,20 @@ pub(crate) async fn inject(State(shared): State<Shared>, req: Request, next: Nex
             tokio::time::sleep(delay).await;
             next.run(req).await
         }
+        Some(Fault::Uplink { bytes_per_sec }) => {
+            // `record` has read the whole body already, so its size is known exactly.
+            let len = axum::body::HttpBody::size_hint(req.body())
+                .exact()
+                .unwrap_or(0);
+            let answer = next.run(req).await;
+            let secs = len as f64 / bytes_per_sec.max(1) as f64;
+            tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+            answer
+        }
+        Some(Fault::InsufficientCredit) => problem_json(
+            StatusCode::PAYMENT_REQUIRED,
+            json!({"title": "Insufficient credit", "detail": INSUFFICIENT_CREDIT_DETAIL, "status": 402}),
+        ),
         Some(Fault::DropResponse) => {
             let kill = req.extensions().get::<ConnKill>().cloned();
             let _answer_never_sent = next.run(req).await;

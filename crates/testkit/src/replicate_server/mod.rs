@@ -2,10 +2,12 @@
 //!
 //! # Layout
 //! - [`ReplicateServer`] (here): start on `127.0.0.1:0`, script it, inspect what it received
-//! - [`model`]: [`Script`]s (how a run progresses and ends), the preset models with their
-//!   OpenAPI `Input` schemas; [`validate`]: input checked against a schema, Replicate's wording
+//! - [`model`]: [`Script`]s (how a run progresses and ends) and [`Quirks`] (how one model
+//!   differs); `catalog.rs`: the preset models with Cog-style schemas (choices behind `$ref`);
+//!   [`validate`]: input checked against a schema, Replicate's wording
 //! - `routes.rs`: auth (exact 401 body), account, models, versions, get/cancel/list predictions;
-//!   `create.rs`: creating predictions (version or official model, 422s, `Cancel-After`)
+//!   `create.rs`: creating predictions (version or official model, community models' 404 on
+//!   the official endpoint, 422s, `Cancel-After` of at least 5 s, the low-credit rate limit)
 //! - `files.rs`: the Files API and the PNG output files behind prediction URLs
 //! - [`faults`]: request recording and injected faults (429, 5xx, slow, dropped answers)
 //! - `state.rs`: predictions, stored files, the request log; `simulate.rs`: how a prediction
@@ -15,6 +17,7 @@
 //! Outputs are served by the server itself under `/delivery/...` (the API's own origin), or by a
 //! second listener on another port ([`ReplicateServer::cdn_url`]) that stands for a foreign host.
 
+mod catalog;
 mod create;
 pub mod faults;
 mod files;
@@ -25,9 +28,11 @@ mod simulate;
 mod state;
 pub mod validate;
 
-pub use faults::{Fault, Listener, RetryAfter, Route};
+pub use catalog::presets;
+pub use faults::{Fault, Listener, RetryAfter, Route, INSUFFICIENT_CREDIT_DETAIL};
 pub use model::{
-    presets, ModelConfig, Outcome, OutputOrigin, OutputShape, Script, Until, NSFW_ERROR,
+    ModelConfig, Outcome, OutputOrigin, OutputShape, Quirks, Script, Until, E005_ERROR,
+    MODERATION_PREFIX, NSFW_ERROR, OUT_OF_MEMORY_ERROR,
 };
 pub use routes::UNAUTHENTICATED_BODY;
 pub use state::{RecordedRequest, StoredFile};
@@ -57,6 +62,32 @@ pub struct ServerConfig {
     pub data_ttl: Duration,
     /// Predictions per list page (Replicate: 100).
     pub page_size: usize,
+    /// A low-credit account's create limit (Replicate: 6 a minute, burst 1): creates beyond
+    /// it get a 429 whose only hint is the text "Your rate limit resets in ~Ns.".
+    pub create_limit: Option<CreateLimit>,
+}
+
+/// Creates allowed per minute, and at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+impl CreateLimit {
+    /// What Replicate gives an account with less than $5 of credit.
+    pub const LOW_CREDIT: CreateLimit = CreateLimit {
+        per_minute: 6,
+        burst: 1,
+    };
+}
+
+/// A create the low-credit limit refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttled {
+    pub at: std::time::Instant,
+    /// The wait the 429's text named ("~Ns"), in seconds.
+    pub says: u64,
 }
 
 impl Default for ServerConfig {
@@ -67,6 +98,7 @@ impl Default for ServerConfig {
             models: presets(),
             data_ttl: Duration::from_secs(3600),
             page_size: 100,
+            create_limit: None,
         }
     }
 }
@@ -99,6 +131,8 @@ impl ReplicateServer {
             requests: Vec::new(),
             faults: Vec::new(),
             seq: 0,
+            bucket: None,
+            throttled: Vec::new(),
         }));
         let running = serve::Running::spawn(vec![
             (api_listener, api_router(&shared)),
@@ -185,6 +219,11 @@ impl ReplicateServer {
     /// The uploaded files that still exist.
     pub fn files(&self) -> Vec<StoredFile> {
         lock(&self.shared).files.values().cloned().collect()
+    }
+
+    /// The creates refused by [`ServerConfig::create_limit`], oldest first.
+    pub fn throttled(&self) -> Vec<Throttled> {
+        lock(&self.shared).throttled.clone()
     }
 
     /// Ids of the files deleted through the API, in order.

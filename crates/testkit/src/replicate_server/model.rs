@@ -1,7 +1,7 @@
-//! The models the local server knows: how each behaves when run ([`Script`]) and the presets
-//! with their OpenAPI `Input` schemas.
+//! The models the local server knows: how each behaves when run ([`Script`]) and what sets
+//! one model apart from another ([`Quirks`]); the presets themselves are in `catalog.rs`.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::time::Duration;
 
 /// When a run finishes.
@@ -21,7 +21,8 @@ pub enum Outcome {
     Succeed,
     /// `failed` with this error message.
     Fail(String),
-    /// `failed` with [`NSFW_ERROR`].
+    /// `failed` with the model's moderation wording ([`Quirks::moderation_error`], else
+    /// [`NSFW_ERROR`]).
     Nsfw,
     /// `canceled` on its own (as if canceled from the website).
     Cancel,
@@ -34,6 +35,13 @@ pub enum Outcome {
 /// The NSFW failure message Replicate's image models return.
 pub const NSFW_ERROR: &str =
     "NSFW content detected. Try running it again, or try a different prompt.";
+
+/// The moderation failure of BFL/partner models (FLUX Kontext Pro); the server sometimes puts
+/// [`MODERATION_PREFIX`] in front of it, as Replicate does.
+pub const E005_ERROR: &str =
+    "The input or output was flagged as sensitive. Please try again with different inputs. (E005)";
+/// What Replicate sometimes puts in front of a partner model's error.
+pub const MODERATION_PREFIX: &str = "Prediction failed: ";
 
 /// The JSON shape of `output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,93 +124,43 @@ pub struct ModelConfig {
     /// Its one version id (64 hex digits).
     pub version: String,
     /// Official models run through `POST /v1/models/{owner}/{name}/predictions` and accept
-    /// `version: "owner/name"`.
+    /// `version: "owner/name"`; their predictions say `"version": "hidden"`. Any other model
+    /// answers 404 there and runs only by version.
     pub official: bool,
-    /// `components.schemas.Input` of its OpenAPI schema.
+    /// `components.schemas.Input` of its OpenAPI schema (choices as Cog writes them:
+    /// `allOf: [{$ref}]` into [`Quirks::components`]).
     pub input_schema: Value,
     pub script: Script,
+    pub quirks: Quirks,
 }
+
+/// How a real model differs from a plain one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Quirks {
+    /// The other `components.schemas` entries (Cog's enums, referenced by `$ref`).
+    pub components: Map<String, Value>,
+    /// Output is `[detected_map, sample_1, ..., sample_n]` (ControlNet Scribble): the first
+    /// item is the binarised drawing ([`crate::images::scribble_map`]), not art.
+    pub map_first: bool,
+    /// The `error` of a moderated run; `None`: [`NSFW_ERROR`].
+    pub moderation_error: Option<String>,
+    /// Prints no tqdm progress lines (BFL models), only a line or two of text.
+    pub no_progress_logs: bool,
+    /// Looks the prediction stays `starting` (a cold boot) before it runs.
+    pub cold_polls: u32,
+    /// An input image with a longer side than this fails the run with "CUDA out of memory"
+    /// (stable-diffusion-img2img runs at the input's own size).
+    pub max_image_side: Option<u32>,
+}
+
+/// What the models print when a too-large input exhausts the GPU.
+pub const OUT_OF_MEMORY_ERROR: &str =
+    "CUDA out of memory. Tried to allocate 4.50 GiB (GPU 0; 39.59 GiB total capacity)";
 
 impl ModelConfig {
     /// `owner/name`.
     pub fn full_name(&self) -> String {
         format!("{}/{}", self.owner, self.name)
-    }
-
-    /// stability-ai/stable-diffusion-img2img: by version hash; an array of URLs.
-    pub fn stable_diffusion_img2img() -> ModelConfig {
-        ModelConfig {
-            owner: "stability-ai".into(),
-            name: "stable-diffusion-img2img".into(),
-            version: "15a3689ee13b0d2616e98820eca31d4c3abcd36672df6afce5cb6feb1d66087d".into(),
-            official: false,
-            input_schema: schema(
-                &["image", "prompt"],
-                json!({
-                    "prompt": {"type": "string", "x-order": 0},
-                    "negative_prompt": {"type": "string", "x-order": 1},
-                    "image": {"type": "string", "format": "uri", "x-order": 2},
-                    "prompt_strength": {"type": "number", "default": 0.8, "minimum": 0, "maximum": 1, "x-order": 3},
-                    "num_outputs": {"type": "integer", "default": 1, "minimum": 1, "maximum": 8, "x-order": 4},
-                    "num_inference_steps": {"type": "integer", "default": 25, "minimum": 1, "maximum": 500, "x-order": 5},
-                    "guidance_scale": {"type": "number", "default": 7.5, "minimum": 1, "maximum": 20, "x-order": 6},
-                    "scheduler": {"type": "string", "default": "DPMSolverMultistep", "x-order": 7,
-                        "enum": ["DDIM", "K_EULER", "DPMSolverMultistep", "K_EULER_ANCESTRAL", "PNDM", "KLMS"]},
-                    "seed": {"type": "integer", "x-order": 8}
-                }),
-            ),
-            script: Script::succeed(OutputShape::UrlArray),
-        }
-    }
-
-    /// jagilley/controlnet-scribble: by version hash; `num_samples`/`image_resolution` are strings.
-    pub fn controlnet_scribble() -> ModelConfig {
-        ModelConfig {
-            owner: "jagilley".into(),
-            name: "controlnet-scribble".into(),
-            version: "435061a1b5a4c1e26740464bf786efdfa9cb3a3ac488595a2de23e143fdb0117".into(),
-            official: false,
-            input_schema: schema(
-                &["image", "prompt"],
-                json!({
-                    "image": {"type": "string", "format": "uri", "x-order": 0},
-                    "prompt": {"type": "string", "x-order": 1},
-                    "num_samples": {"type": "string", "default": "1", "enum": ["1", "4"], "x-order": 2},
-                    "image_resolution": {"type": "string", "default": "512", "enum": ["256", "512", "768"], "x-order": 3},
-                    "ddim_steps": {"type": "integer", "default": 20, "x-order": 4},
-                    "scale": {"type": "number", "default": 9, "minimum": 0.1, "maximum": 30, "x-order": 5},
-                    "seed": {"type": "integer", "x-order": 6},
-                    "eta": {"type": "number", "default": 0, "x-order": 7},
-                    "a_prompt": {"type": "string", "default": "best quality, extremely detailed", "x-order": 8},
-                    "n_prompt": {"type": "string", "default": "longbody, lowres, bad anatomy, bad hands, missing fingers, extra digit, fewer digits, cropped, worst quality, low quality", "x-order": 9}
-                }),
-            ),
-            script: Script::succeed(OutputShape::UrlArray),
-        }
-    }
-
-    /// black-forest-labs/flux-kontext-pro: official; one URL string.
-    pub fn flux_kontext_pro() -> ModelConfig {
-        ModelConfig {
-            owner: "black-forest-labs".into(),
-            name: "flux-kontext-pro".into(),
-            version: "0f1178f5a27e9aa2d2d39c8a43c110f7fa7cbf64062ff04a04cd40899e546065".into(),
-            official: true,
-            input_schema: schema(
-                &["prompt"],
-                json!({
-                    "prompt": {"type": "string", "x-order": 0},
-                    "input_image": {"type": "string", "format": "uri", "nullable": true, "x-order": 1},
-                    "aspect_ratio": {"type": "string", "default": "match_input_image", "x-order": 2,
-                        "enum": ["match_input_image", "1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "4:5", "5:4", "21:9", "9:21", "2:1", "1:2"]},
-                    "output_format": {"type": "string", "default": "png", "enum": ["jpg", "png"], "x-order": 3},
-                    "seed": {"type": "integer", "nullable": true, "x-order": 4},
-                    "safety_tolerance": {"type": "integer", "default": 2, "minimum": 0, "maximum": 6, "x-order": 5},
-                    "prompt_upsampling": {"type": "boolean", "default": false, "x-order": 6}
-                }),
-            ),
-            script: Script::succeed(OutputShape::Url),
-        }
     }
 
     /// The full OpenAPI schema served as `latest_version.openapi_schema`.
@@ -211,11 +169,33 @@ impl ModelConfig {
             "openapi": "3.0.2",
             "info": {"title": "Cog", "version": "0.1.0"},
             "paths": {},
-            "components": {"schemas": {
-                "Input": self.input_schema,
-                "Output": {"type": "array", "items": {"type": "string", "format": "uri"}, "title": "Output"}
-            }}
+            "components": {"schemas": self.component_schemas()}
         })
+    }
+
+    /// `components.schemas`: `Input`, `Output` and the choice enums.
+    pub fn component_schemas(&self) -> Value {
+        let mut all = self.quirks.components.clone();
+        all.insert("Input".into(), self.input_schema.clone());
+        all.insert(
+            "Output".into(),
+            json!({"type": "array", "items": {"type": "string", "format": "uri"}, "title": "Output"}),
+        );
+        Value::Object(all)
+    }
+
+    /// What the server says when this model's input is checked (see [`super::validate`]).
+    pub fn validate(&self, input: &Map<String, Value>) -> Vec<super::validate::Invalid> {
+        super::validate::validate(&self.openapi_schema(), input)
+    }
+
+    /// The `error` of a moderated run, the `n`th of the server.
+    pub fn moderation_error(&self, n: u64) -> String {
+        match &self.quirks.moderation_error {
+            Some(e) if n % 2 == 1 => format!("{MODERATION_PREFIX}{e}"),
+            Some(e) => e.clone(),
+            None => NSFW_ERROR.into(),
+        }
     }
 
     /// How many outputs the input asks for (`num_outputs`, or `num_samples` as a string or number).
@@ -229,19 +209,6 @@ impl ModelConfig {
             });
         n.unwrap_or(1).clamp(1, 16) as u32
     }
-}
-
-/// The three presets: img2img, controlnet-scribble, flux-kontext-pro.
-pub fn presets() -> Vec<ModelConfig> {
-    vec![
-        ModelConfig::stable_diffusion_img2img(),
-        ModelConfig::controlnet_scribble(),
-        ModelConfig::flux_kontext_pro(),
-    ]
-}
-
-fn schema(required: &[&str], properties: Value) -> Value {
-    json!({"type": "object", "title": "Input", "required": required, "properties": properties})
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! How a prediction moves along: progress per poll or per second, tqdm logs, the scripted
-//! ending, the output files, and data removal after the configured time.
+//! How a prediction moves along: a cold boot, progress per poll or per second, tqdm logs (or
+//! none), the scripted ending (the model's own moderation wording, running out of GPU memory
+//! on a large input), the output files (the detected map first, for Scribble), and data
+//! removal after the configured time.
 
-use super::model::{Outcome, OutputOrigin, OutputShape, Until, NSFW_ERROR};
+use super::model::{Outcome, OutputOrigin, OutputShape, Until, OUT_OF_MEMORY_ERROR};
 use super::state::State;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -44,9 +46,11 @@ impl State {
             Outcome::Abort | Outcome::Status(_) => return,
             _ => {}
         }
+        let quirks = p.model.quirks.clone();
+        let polls = p.polls.saturating_sub(quirks.cold_polls);
         let fraction = match script.until {
-            Until::Polls(0) => 1.0,
-            Until::Polls(n) => f64::from(p.polls) / f64::from(n),
+            Until::Polls(0) if quirks.cold_polls == 0 => 1.0,
+            Until::Polls(n) => f64::from(polls) / f64::from(n.max(1)),
             Until::Elapsed(d) => age.as_secs_f64() / d.as_secs_f64().max(1e-9),
         };
         if fraction <= 0.0 {
@@ -56,9 +60,21 @@ impl State {
             p.started = Some(now);
             p.status = "processing".into();
         }
-        p.logs = tqdm_logs(p.seq, script.steps, fraction.min(1.0));
+        p.logs = if quirks.no_progress_logs {
+            "Generating...\n".into()
+        } else {
+            tqdm_logs(p.seq, script.steps, fraction.min(1.0))
+        };
         if fraction < 1.0 {
             return;
+        }
+        let too_big = quirks
+            .max_image_side
+            .zip(p.image_side)
+            .is_some_and(|(max, side)| side > max);
+        if too_big {
+            p.error = json!(OUT_OF_MEMORY_ERROR);
+            return self.finish(i, "failed");
         }
         match script.outcome {
             Outcome::Succeed => {
@@ -70,7 +86,8 @@ impl State {
                 self.finish(i, "failed")
             }
             Outcome::Nsfw => {
-                self.predictions[i].error = json!(NSFW_ERROR);
+                let p = &mut self.predictions[i];
+                p.error = json!(p.model.moderation_error(p.seq));
                 self.finish(i, "failed")
             }
             _ => self.finish(i, "canceled"),
@@ -95,10 +112,14 @@ impl State {
             OutputOrigin::Cdn => self.cdn_origin.clone(),
         };
         let (id, seq, shape) = (p.id.clone(), p.seq, script.output);
+        let map_first = p.model.quirks.map_first && !single;
         let mut items = Vec::new();
-        for n in 0..count {
-            let png =
-                crate::images::png(64, 48, (seq as u8).wrapping_mul(16).wrapping_add(n as u8));
+        for n in 0..count + u32::from(map_first) {
+            let png = if map_first && n == 0 {
+                crate::images::scribble_map(64, 48)
+            } else {
+                crate::images::png(64, 48, (seq as u8).wrapping_mul(16).wrapping_add(n as u8))
+            };
             items.push(match shape {
                 OutputShape::DataUri | OutputShape::DataUriArray => format!(
                     "data:image/png;base64,{}",

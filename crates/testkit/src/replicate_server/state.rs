@@ -69,6 +69,8 @@ pub(crate) struct PredictionRecord {
     pub polls: u32,
     pub cancel_after: Option<Duration>,
     pub seq: u64,
+    /// The input image's longer side, when the server could read it.
+    pub image_side: Option<u32>,
 }
 
 const TERMINAL: [&str; 4] = ["succeeded", "failed", "canceled", "aborted"];
@@ -93,6 +95,9 @@ pub(crate) struct State {
     pub requests: Vec<RecordedRequest>,
     pub faults: Vec<ArmedFault>,
     pub seq: u64,
+    /// The create limit's tokens and when they were counted.
+    pub bucket: Option<(f64, Instant)>,
+    pub throttled: Vec<super::Throttled>,
 }
 
 /// The state shared by the handlers and the test's handle.
@@ -138,9 +143,10 @@ impl State {
         json!({
             "id": p.id,
             "model": p.model.full_name(),
-            "version": p.model.version,
+            "version": if p.model.official { "hidden" } else { p.model.version.as_str() },
             "input": p.input,
-            "logs": p.logs,
+            // Replicate sends null until the model has printed something.
+            "logs": if p.logs.is_empty() { Value::Null } else { json!(p.logs) },
             "output": p.output,
             "data_removed": p.data_removed,
             "error": p.error,

@@ -1,4 +1,5 @@
-//! Input validation against a model's OpenAPI `Input` schema, with Replicate's wording.
+//! Input validation against a model's OpenAPI schema, with Replicate's wording. Choices are
+//! read where Cog keeps them: `allOf: [{$ref}]` into `components.schemas`.
 
 use serde_json::{Map, Value};
 
@@ -10,9 +11,35 @@ pub struct Invalid {
     pub description: String,
 }
 
-/// Checks `input` against an `Input` schema: required fields, types, bounds and enums.
-/// Unknown fields are ignored, as Replicate does.
-pub fn validate(schema: &Value, input: &Map<String, Value>) -> Vec<Invalid> {
+/// A property with its `allOf`/`$ref` parts merged in (the property's own keys win).
+pub fn resolve(property: &Value, components: &Value) -> Value {
+    let mut merged = Map::new();
+    for part in property["allOf"].as_array().into_iter().flatten() {
+        let target = match part["$ref"].as_str() {
+            Some(r) => r
+                .strip_prefix("#/components/schemas/")
+                .map_or(&Value::Null, |name| &components[name]),
+            None => part,
+        };
+        if let Some(m) = resolve(target, components).as_object() {
+            merged.extend(m.clone());
+        }
+    }
+    if let Some(own) = property.as_object() {
+        merged.extend(
+            own.iter()
+                .filter(|(k, _)| *k != "allOf")
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+    }
+    Value::Object(merged)
+}
+
+/// Checks `input` against an OpenAPI schema's `Input`: required fields, types, bounds and
+/// enums. Unknown fields are ignored, as Replicate does.
+pub fn validate(openapi: &Value, input: &Map<String, Value>) -> Vec<Invalid> {
+    let components = &openapi["components"]["schemas"];
+    let schema = &components["Input"];
     let mut out = Vec::new();
     let required = schema["required"].as_array().cloned().unwrap_or_default();
     for r in required.iter().filter_map(Value::as_str) {
@@ -30,6 +57,7 @@ pub fn validate(schema: &Value, input: &Map<String, Value>) -> Vec<Invalid> {
         let (Some(p), false) = (props.get(name), value.is_null()) else {
             continue;
         };
+        let p = &resolve(p, components);
         let field = format!("input.{name}");
         let ty = p["type"].as_str().unwrap_or("");
         let ok = match ty {
@@ -89,7 +117,6 @@ pub fn validate(schema: &Value, input: &Map<String, Value>) -> Vec<Invalid> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::replicate_server::ModelConfig;
     use serde_json::json;
 
@@ -98,7 +125,7 @@ mod tests {
         let m = ModelConfig::stable_diffusion_img2img();
         let input =
             json!({"image": "http://x/a.png", "num_outputs": 9, "scheduler": "nope", "extra": 1});
-        let errs = validate(&m.input_schema, input.as_object().unwrap());
+        let errs = m.validate(input.as_object().unwrap());
         let described: Vec<String> = errs
             .iter()
             .map(|e| format!("{}: {}", e.field, e.description))
@@ -112,6 +139,16 @@ mod tests {
             ]
         );
         let ok = json!({"image": "http://x/a.png", "prompt": "a cat", "num_outputs": 2});
-        assert!(validate(&m.input_schema, ok.as_object().unwrap()).is_empty());
+        assert!(m.validate(ok.as_object().unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_string_choice_behind_a_ref_refuses_a_number() {
+        let m = ModelConfig::controlnet_scribble();
+        let input = json!({"image": "http://x/a.png", "prompt": "p", "num_samples": 4});
+        let errs = m.validate(input.as_object().unwrap());
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field, "input.num_samples");
+        assert_eq!(errs[0].kind, "invalid_type");
     }
 }
