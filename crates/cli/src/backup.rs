@@ -114,6 +114,7 @@ fn print_status(s: &BackupStatus) {
         BackupState::Paused => "paused",
         BackupState::Starting => "starting",
         BackupState::Error => "error",
+        BackupState::Offline => "offline (the destination is out of reach: changes wait here)",
         BackupState::Off => "not running (start the app)",
     };
     println!("destination: {}", s.target.as_deref().unwrap_or("none"));
@@ -125,6 +126,9 @@ fn print_status(s: &BackupStatus) {
         println!("last sync: {} ({})", format_rfc3339(t), ago(t));
     }
     println!("lag: {} ms", s.lag_ms);
+    if s.waiting > 0 {
+        println!("waiting: {} change(s) not yet in the backup", s.waiting);
+    }
     println!(
         "size: {} bytes, {} snapshot(s)",
         s.replica_bytes, s.snapshot_count
