@@ -88,7 +88,7 @@ impl DbConfig {
 }
 
 /// A replica client built from the configuration.
-pub type BoxedReplica = Box<dyn ReplicaClient + Send>;
+pub type BoxedReplica = Box<dyn ReplicaClient + Send + Sync>;
 
 impl ReplicaConfig {
     /// A replica configuration for a bare URL (`s3://bucket/path`, `file:///dir`, or a path).

@@ -195,6 +195,11 @@ pub enum Error {
     #[error("backup folder {path} is not there: is the backup drive connected?", path = path.display())]
     ReplicaMissing { path: std::path::PathBuf },
 
+    /// The replica no longer ends where our queued files begin (files were lost, or another
+    /// copy of the replica took its place): the chain starts again from the whole database.
+    #[error("replica ends at txid {found:016x}, not at {ours:016x} where our queued files begin: starting over from the whole database")]
+    ReplicaLost { ours: u64, found: u64 },
+
     /// The replica's newest file is newer than anything this replicator wrote.
     #[error("replica holds txid {found:016x} past ours ({ours:016x}): is another replicator writing to it?")]
     ReplicaAhead { ours: u64, found: u64 },

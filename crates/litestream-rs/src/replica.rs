@@ -72,6 +72,38 @@ impl<T: ReplicaClient + ?Sized> ReplicaClient for Box<T> {
     }
 }
 
+impl<T: LtxSource + ?Sized> LtxSource for std::sync::Arc<T> {
+    fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>> {
+        (**self).open_ltx(id)
+    }
+
+    fn prefetch(&self, ids: &[LtxFileId]) {
+        (**self).prefetch(ids)
+    }
+
+    fn cancel_prefetch(&self) {
+        (**self).cancel_prefetch()
+    }
+}
+
+impl<T: ReplicaClient + ?Sized> ReplicaClient for std::sync::Arc<T> {
+    fn list(&self) -> Result<Vec<LtxFileInfo>> {
+        (**self).list()
+    }
+
+    fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
+        (**self).write_ltx(id, data)
+    }
+
+    fn delete_ltx(&self, id: &LtxFileId) -> Result<()> {
+        (**self).delete_ltx(id)
+    }
+
+    fn ltx_timestamp(&self, id: &LtxFileId) -> Result<i64> {
+        (**self).ltx_timestamp(id)
+    }
+}
+
 /// The `ltx` command's table of a replica's files (both command-line tools print it): level,
 /// TXID range, size and the state's time, a line each, under a header line.
 pub fn format_listing(files: &[LtxFileInfo]) -> String {

@@ -169,7 +169,11 @@ impl Shared {
             g.state = match ev {
                 RunEvent::Synced(Err(e)) if is_offline(e) => BackupState::Offline,
                 RunEvent::Synced(Err(_)) | RunEvent::Compacted(Err(_)) => BackupState::Error,
-                RunEvent::Synced(Ok(_)) => BackupState::Running,
+                RunEvent::Synced(Ok(_)) => match g.tracker.offline {
+                    Some(true) => BackupState::Offline,
+                    Some(false) => BackupState::Error,
+                    None => BackupState::Running,
+                },
                 RunEvent::Compacted(Ok(_)) => g.state,
             };
         }

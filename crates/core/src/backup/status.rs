@@ -104,6 +104,8 @@ pub(crate) struct Tracker {
     /// Passes completed (successful or not), for "back up now" to wait on.
     pub(crate) passes: u64,
     pub(crate) last_error: Option<UiError>,
+    /// The last pass could not upload: `Some(true)` when the replica was out of reach.
+    pub(crate) offline: Option<bool>,
 }
 
 impl Tracker {
@@ -130,21 +132,41 @@ impl Tracker {
     pub(crate) fn apply(&mut self, ev: &RunEvent<'_>, now_ms: i64) {
         match ev {
             RunEvent::Synced(Ok(r)) => {
-                // A shipped file's header time is taken after the WAL was read: every commit
-                // heard before it is inside. Without a file, only commits heard before the
-                // previous event are surely covered.
-                let cutoff = r
-                    .shipped
-                    .as_ref()
-                    .map_or(self.last_event_ms, |s| s.file.timestamp_ms);
-                while self.pending.front().is_some_and(|t| *t <= cutoff) {
+                // A file's header time is taken after the WAL was read: every commit heard
+                // before it is inside. Once nothing waits locally, the newest file queued by
+                // this pass (or, without one, the previous event) bounds what is in the
+                // replica; while files wait, only what was uploaded does.
+                let uploaded = r.uploaded.iter().map(|f| f.timestamp_ms).max();
+                let cutoff = if r.queued == 0 && r.upload_error.is_none() {
+                    let local = r
+                        .shipped
+                        .as_ref()
+                        .map_or(self.last_event_ms, |s| s.file.timestamp_ms);
+                    Some(uploaded.map_or(local, |u| u.max(local)))
+                } else {
+                    uploaded
+                };
+                while let Some(c) = cutoff {
+                    if !self.pending.front().is_some_and(|t| *t <= c) {
+                        break;
+                    }
                     self.pending.pop_front();
                 }
-                for f in r.shipped.iter().map(|s| &s.file).chain(r.snapshot.as_ref()) {
+                for f in &r.uploaded {
                     self.add(f.clone());
                 }
-                self.last_sync_ms = Some(now_ms);
-                self.last_error = None;
+                self.last_error = r.upload_error.as_ref().map(|e| UiError {
+                    kind: if e.offline {
+                        crate::ErrorKind::Network
+                    } else {
+                        crate::ErrorKind::Storage
+                    },
+                    message: format!("backup: {}", e.message),
+                });
+                self.offline = r.upload_error.as_ref().map(|e| e.offline);
+                if r.upload_error.is_none() {
+                    self.last_sync_ms = Some(now_ms);
+                }
                 self.passes += 1;
             }
             RunEvent::Synced(Err(e)) => {

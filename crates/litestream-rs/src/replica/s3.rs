@@ -250,6 +250,8 @@ impl ReplicaClient for S3Replica {
                         .bucket(&self.bucket)
                         .prefix(&prefix)
                         .set_continuation_token(token.take())
+                        .customize()
+                        .config_override(attempt_timeout(0))
                         .send(),
                 )
                 .map_err(s3_error(format!("list s3://{}/{prefix}", self.bucket)))?;
@@ -313,7 +315,11 @@ impl ReplicaClient for S3Replica {
                     message: DisplayErrorContext(&e).to_string(),
                 })?,
         };
-        match self.rt.block_on(req.body(stream).send()) {
+        let req = req
+            .body(stream)
+            .customize()
+            .config_override(attempt_timeout(size));
+        match self.rt.block_on(req.send()) {
             Ok(_) => {}
             // 412: the object exists; 409: a concurrent conditional write won. Either may be
             // our own earlier attempt, whose response was lost and the SDK retried.
@@ -455,3 +461,17 @@ mod tests {
 }
 
 mod probe;
+
+/// How long one attempt of a small request (a listing, a single PUT of `bytes`) may take
+/// before it is given up and retried: a replica that stopped answering (a black hole) must
+/// not hold the uploader for the 300 s that a whole part may need on a slow uplink. Enough
+/// for 64 KiB/s, the slowest uplink a family plausibly backs up over.
+fn attempt_timeout(bytes: u64) -> aws_sdk_s3::config::Builder {
+    let secs = 20 + bytes / (64 << 10);
+    aws_sdk_s3::config::Builder::default().timeout_config(
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .operation_attempt_timeout(Duration::from_secs(secs))
+            .build(),
+    )
+}

@@ -20,7 +20,7 @@
 //! GBs.
 //!
 //! The restart discards frames that are encoded but not yet uploaded. That is safe: a failed
-//! upload is retried with the same bytes first thing in the next pass ([`super::Pending`]),
+//! upload is queued in the staging folder first (`staging.rs`),
 //! and if the process dies first, the restarted replicator finds the WAL reset and uploads the
 //! whole database (the database file holds those commits), never a broken chain.
 
@@ -189,6 +189,9 @@ impl<C: ReplicaClient> Replicator<C> {
             snapshot,
             wal_bytes,
             position: self.pos,
+            uploaded: std::mem::take(&mut self.uploaded),
+            upload_error: None,
+            queued: self.staging.list().map_or(0, |l| l.len() as u32),
         }))
     }
 

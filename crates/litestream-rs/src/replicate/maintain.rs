@@ -156,10 +156,7 @@ impl<C: ReplicaClient> Replicator<C> {
         };
         let id = LtxFileId::new(SNAPSHOT_LEVEL, 1, pos.txid);
         let mut data = encoded.data;
-        let info = match self.client.write_ltx(&id, &mut data) {
-            Err(Error::LtxExists { .. }) => None,
-            other => Some(other?),
-        };
+        let info = self.store_snapshot(&id, &mut data)?;
         self.maint.last_snapshot = Some((pos.txid, now));
         Ok(info)
     }

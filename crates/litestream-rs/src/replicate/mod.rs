@@ -36,7 +36,10 @@ mod pace;
 mod pages;
 mod recheck;
 mod recover;
+mod report;
 pub(crate) mod resume;
+mod staging;
+mod uploader;
 
 /// The resume state file kept beside `db` (`<db>-litestream-rs`, see `resume.rs`): whoever moves
 /// a restored database into place moves this file with it.
@@ -45,7 +48,6 @@ pub fn resume_state_path(db: &std::path::Path) -> std::path::PathBuf {
 }
 mod run;
 
-use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -54,6 +56,7 @@ use rusqlite::Connection;
 pub use lock::{CheckpointMode, CheckpointReport};
 pub use maintain::{CompactReport, Schedule, SNAPSHOT_LEVEL};
 pub use recover::{Position, Resync};
+pub use report::{ShipKind, Shipped, SyncReport, UploadError};
 pub use run::{ReplicatorHandle, RunEvent};
 
 use crate::error::{Error, Result};
@@ -65,6 +68,7 @@ use lock::ReadLock;
 use pages::{encode_full, encode_wal_changes, Encoded, WalFile};
 use recover::Recovered;
 use resume::{PageDigest, ResumeState};
+use tempfile::SpooledTempFile;
 
 /// How the replicator paces itself. The defaults suit an app; tests shrink them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,49 +99,14 @@ impl Default for ReplicatorOptions {
     }
 }
 
-/// What kind of file a pass shipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShipKind {
-    /// TXID 1: the whole database as the L9 snapshot `1-1` (first start, empty replica).
-    Snapshot,
-    /// The newest version of each page the WAL's new commits wrote.
-    Incremental,
-    /// The whole database as an L0 file, because the WAL could not be matched to the replica.
-    Full(Resync),
-}
-
-/// One uploaded file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shipped {
-    pub file: LtxFileInfo,
-    pub kind: ShipKind,
-    /// Pages in the file.
-    pub pages: u32,
-    /// Database size in pages after it.
-    pub commit: u32,
-}
-
-/// What one [`Replicator::sync`] pass did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncReport {
-    /// The file uploaded, if the database changed.
-    pub shipped: Option<Shipped>,
-    /// The last checkpoint run after shipping, if any.
-    pub checkpoint: Option<CheckpointReport>,
-    /// The L9 snapshot written by this pass, when one was due (see [`Schedule`]).
-    pub snapshot: Option<LtxFileInfo>,
-    /// Size of the `-wal` file when the pass began.
-    pub wal_bytes: u64,
-    /// Where the replica stands now (`None` until the database has a first page).
-    pub position: Option<Position>,
-}
-
 /// Replicates one SQLite database into one replica. Not `Sync`: drive it from one thread
 /// ([`Replicator::run`]) and talk to it through a [`ReplicatorHandle`].
 pub struct Replicator<C> {
     db: PathBuf,
     wal_path: PathBuf,
-    client: C,
+    client: std::sync::Arc<C>,
+    /// Files that reached the replica since the last report.
+    uploaded: Vec<LtxFileInfo>,
     options: ReplicatorOptions,
     lock: ReadLock,
     /// Runs the checkpoints; never inside a transaction.
@@ -153,8 +122,13 @@ pub struct Replicator<C> {
     newest: Option<LtxFileInfo>,
     /// What the state file holds.
     saved: Option<ResumeState>,
-    /// The upload that failed last, to be retried first.
-    pending: Option<Pending>,
+    /// Files written but not yet in the replica (`staging.rs`).
+    staging: staging::Staging,
+    /// What flushing from this thread knows of the replica.
+    remote: staging::Remote,
+    /// Whether a pass uploads what it staged itself ([`Replicator::sync`]); [`Replicator::run`]
+    /// leaves that to its uploader thread.
+    inline_flush: bool,
     /// Takes the write lock to drain a WAL that a steady load keeps growing (`checkpoints.rs`).
     drain_conn: Option<Connection>,
     /// The one descriptor the database file is read through; declared after every connection
@@ -164,9 +138,6 @@ pub struct Replicator<C> {
     pace: pace::Pace,
     /// The WAL grows fast: the next pass drains at once (`checkpoints.rs`).
     drain_first: bool,
-    /// A pass failed: before shipping on, check that the replica still holds what we shipped
-    /// (a backup drive may come back with other contents, see [`Replicator::recheck_replica`]).
-    recheck: bool,
 }
 
 /// What the next file would be.
@@ -177,17 +148,6 @@ enum Prepared {
     Full(Resync),
     /// The commits after the position, and where the replica stands once they are uploaded.
     File(Box<Encoded>, Position),
-}
-
-/// A file whose upload failed. The next pass uploads the same bytes again before anything
-/// else: if the failed attempt did reach the replica (only its answer was lost), the replica
-/// recognises the identical file, where a re-encoded one (new timestamp, maybe more commits)
-/// would look like another writer's. The held read lock keeps its WAL frames meanwhile.
-struct Pending {
-    encoded: Encoded,
-    kind: ShipKind,
-    /// Where the replica stands once it is uploaded.
-    after: Position,
 }
 
 impl<C: ReplicaClient> Replicator<C> {
@@ -211,14 +171,16 @@ impl<C: ReplicaClient> Replicator<C> {
             digest: None,
             newest: None,
             saved: None,
-            pending: None,
+            staging: staging::Staging::for_db(&db),
+            remote: Default::default(),
+            inline_flush: true,
             drain_conn: None,
             db_file: dbfile::DbFile::open(&db)?,
             pace: Default::default(),
             drain_first: false,
-            recheck: false,
             db,
-            client,
+            client: std::sync::Arc::new(client),
+            uploaded: Vec::new(),
             options,
             ckpt,
             pos: None,
@@ -258,22 +220,15 @@ impl<C: ReplicaClient> Replicator<C> {
         let started = std::time::Instant::now();
         let before = self.pos.and_then(|p| p.wal);
         self.lock.acquire()?;
-        if self.drain_first && self.pending.is_none() {
+        if self.drain_first {
             if let Some(report) = self.drain_pass(force_snapshot, before)? {
                 return Ok(report);
             }
         }
         let mut wal = WalFile::open(&self.wal_path)?;
-        let shipped = match (self.pending.take(), self.pos) {
-            (Some(p), _) => {
-                let retried = self.upload(p.encoded, p.kind, p.after)?;
-                match self.ship_from(p.after, &mut wal)? {
-                    Some(next) => Some(next),
-                    None => Some(retried),
-                }
-            }
-            (None, Some(pos)) => self.ship_from(pos, &mut wal)?,
-            (None, None) => self.start(&mut wal)?,
+        let shipped = match self.pos {
+            Some(pos) => self.ship_from(pos, &mut wal)?,
+            None => self.start(&mut wal)?,
         };
         let snapshot = self.snapshot_if_due(force_snapshot)?;
         // Best effort: without the state file a restart uploads the database once more.
@@ -302,11 +257,27 @@ impl<C: ReplicaClient> Replicator<C> {
             snapshot,
             wal_bytes: wal.len,
             position: self.pos,
+            uploaded: std::mem::take(&mut self.uploaded),
+            upload_error: None,
+            queued: self.staging.list().map_or(0, |l| l.len() as u32),
         })
     }
 
     fn start(&mut self, wal: &mut WalFile) -> Result<Option<Shipped>> {
-        let files = self.client.list()?;
+        let mut files = self.client.list()?;
+        // What a previous run queued goes first: it continues the replica.
+        let mut remote = staging::Remote {
+            max_txid: Some(files.iter().map(|f| f.id.max_txid).max().unwrap_or(0)),
+        };
+        match staging::flush(&*self.client, &self.staging, &mut remote) {
+            Ok(sent) if !sent.is_empty() => {
+                self.uploaded.extend(sent);
+                files = self.client.list()?;
+            }
+            Ok(_) => {}
+            Err(Error::ReplicaLost { .. }) => self.staging.clear()?,
+            Err(e) => return Err(e),
+        }
         self.maint.last_snapshot = maintain::newest_snapshot(&files);
         match recover::recover(&self.client, &files, wal)? {
             Recovered::Empty => self.ship_full(wal, 1, ShipKind::Snapshot),
@@ -404,8 +375,9 @@ impl<C: ReplicaClient> Replicator<C> {
         self.upload(encoded, kind, after).map(Some)
     }
 
-    /// Uploads `encoded`; on success the replica stands at `after`. A failed upload is kept
-    /// for the next pass to retry with the very same bytes (see [`Pending`]).
+    /// Queues `encoded` in the staging folder, durably: from then on the replica is at `after`
+    /// as far as the WAL is concerned (its frames may be checkpointed away). With
+    /// `inline_flush` the queue is then uploaded at once.
     fn upload(&mut self, mut encoded: Encoded, kind: ShipKind, after: Position) -> Result<Shipped> {
         let h = encoded.header;
         let level = if kind == ShipKind::Snapshot {
@@ -414,39 +386,46 @@ impl<C: ReplicaClient> Replicator<C> {
             0
         };
         let id = LtxFileId::new(level, h.min_txid, h.max_txid);
-        let file = match self.client.write_ltx(&id, &mut encoded.data) {
-            Ok(file) => file,
-            Err(e) => {
-                if encoded.data.seek(SeekFrom::Start(0)).is_ok() {
-                    self.pending = Some(Pending {
-                        encoded,
-                        kind,
-                        after,
-                    });
-                }
-                return Err(e);
-            }
-        };
+        let file = self.staging.stage(&id, &mut encoded.data)?;
         self.pos = Some(after);
         if level == SNAPSHOT_LEVEL {
             self.maint.last_snapshot = Some((h.max_txid, h.timestamp_ms));
         }
         match (&mut self.digest, kind) {
             (Some(d), ShipKind::Incremental) => d.apply(&encoded.hashes, h.commit),
-            // A pass after a failed upload may ship onto a state we never hashed.
             (None, ShipKind::Incremental) => {}
             _ => self.digest = Some(PageDigest::new(h.page_size, h.commit, &encoded.hashes)),
         }
-        self.newest = Some(LtxFileInfo {
-            timestamp_ms: h.timestamp_ms,
-            ..file.clone()
-        });
-        Ok(Shipped {
+        self.newest = Some(file.clone());
+        let shipped = Shipped {
             file,
             kind,
             pages: encoded.pages,
             commit: h.commit,
-        })
+        };
+        self.flush_if_inline()?;
+        Ok(shipped)
+    }
+
+    /// Queues a snapshot written by maintenance, like [`Replicator::upload`] does a file.
+    pub(super) fn store_snapshot(
+        &mut self,
+        id: &LtxFileId,
+        data: &mut SpooledTempFile,
+    ) -> Result<Option<LtxFileInfo>> {
+        let info = self.staging.stage(id, data)?;
+        self.flush_if_inline()?;
+        Ok(Some(info))
+    }
+
+    /// Uploads the queue now when this replicator flushes inline.
+    fn flush_if_inline(&mut self) -> Result<()> {
+        if !self.inline_flush {
+            return Ok(());
+        }
+        let sent = staging::flush(&*self.client, &self.staging, &mut self.remote)?;
+        self.uploaded.extend(sent);
+        Ok(())
     }
 
     /// The whole database as of the replica's newest TXID, as a file from `min_txid` to it:

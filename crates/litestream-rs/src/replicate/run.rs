@@ -109,7 +109,54 @@ impl<C: ReplicaClient> Replicator<C> {
     /// consecutive failure (up to 32 intervals): nothing is lost by waiting, because the held
     /// read transaction keeps every unshipped frame in the WAL. The loop ends with the error
     /// when another process writes the same replica ([`Error::LtxExists`]).
-    pub fn run(&mut self, mut on_event: impl FnMut(RunEvent<'_>)) -> Result<()> {
+    ///
+    /// Uploads run on a thread of their own (`uploader.rs`): a pass queues its file locally
+    /// and moves on, so an unreachable replica never holds the WAL's checkpoints back; each
+    /// report carries what reached the replica meanwhile ([`SyncReport::uploaded`]) and why
+    /// the rest waits ([`SyncReport::upload_error`]).
+    pub fn run(&mut self, on_event: impl FnMut(RunEvent<'_>)) -> Result<()>
+    where
+        C: Send + Sync,
+    {
+        let client = Arc::clone(&self.client);
+        let (staging, wake) = (self.staging.clone(), self.handle());
+        self.inline_flush = false;
+        let out =
+            super::uploader::with_uploader(client, staging, wake, |up| self.run_loop(up, on_event));
+        self.inline_flush = true;
+        out
+    }
+
+    /// One pass with the uploader beside it: what it uploaded goes into the report, new files
+    /// wake it, and a replica that lost files makes the replicator start over.
+    fn pass_beside(&mut self, up: &super::uploader::Shared) -> Result<SyncReport> {
+        let progress = up.take();
+        if let Some(fatal) = progress.fatal {
+            return Err(fatal);
+        }
+        if progress.lost {
+            // This pass recovers; its `start` uploads inline while the uploader waits.
+            self.start_over()?;
+        }
+        let mut synced = self.sync();
+        if let Ok(r) = &mut synced {
+            r.uploaded.splice(0..0, progress.sent);
+            if !progress.lost {
+                r.upload_error = progress.error;
+            }
+            // Only one thread uploads at a time: the uploader is woken once the pass is over.
+            if r.queued > 0 {
+                up.kick();
+            }
+        }
+        synced
+    }
+
+    fn run_loop(
+        &mut self,
+        up: &super::uploader::Shared,
+        mut on_event: impl FnMut(RunEvent<'_>),
+    ) -> Result<()> {
         let mut failures = 0u32;
         // The first pass runs at once.
         let mut wait = Duration::ZERO;
@@ -120,7 +167,9 @@ impl<C: ReplicaClient> Replicator<C> {
             }
             // Commits up to here are covered by this pass; later ones notify again.
             self.signal.flags().notified = false;
-            let synced = self.sync();
+            let synced = self.pass_beside(up);
+            // Maintenance talks to the replica: not while it is out of reach.
+            let reachable = matches!(&synced, Ok(r) if r.upload_error.is_none());
             on_event(RunEvent::Synced(&synced));
             let mut failed = match synced {
                 Err(e) if is_fatal(&e) || wake == Wake::Stop => return Err(e),
@@ -128,7 +177,7 @@ impl<C: ReplicaClient> Replicator<C> {
                 Ok(_) if wake == Wake::Stop => return Ok(()),
                 Ok(_) => false,
             };
-            if !failed {
+            if !failed && reachable {
                 let compacted = self.compact();
                 if !matches!(&compacted, Ok(r) if *r == CompactReport::default()) {
                     on_event(RunEvent::Compacted(&compacted));

@@ -176,6 +176,7 @@ fn latest_rows(replica: &FileReplica, dir: &Path) -> Option<Vec<String>> {
     restore_replica(replica, &out, &RestoreOptions::default()).ok()?;
     let rows = dump_file(&out);
     let _ = std::fs::remove_file(&out);
+    let _ = std::fs::remove_file(litestream_rs::resume_state_path(&out));
     Some(rows)
 }
 

@@ -87,14 +87,23 @@ pub fn run(argv: &[String]) -> Result<(), Error> {
 fn log(db: &str, event: RunEvent<'_>) {
     match event {
         RunEvent::Synced(Ok(report)) => {
-            if let Some(s) = &report.shipped {
+            for f in &report.uploaded {
                 eprintln!(
-                    "level=INFO msg=\"synced\" db={db} file=\"{}\" kind={:?} pages={} bytes={}",
-                    s.file.id, s.kind, s.pages, s.file.size
+                    "level=INFO msg=\"synced\" db={db} file=\"{}\" bytes={}",
+                    f.id, f.size
                 );
             }
-            if let Some(s) = &report.snapshot {
-                eprintln!("level=INFO msg=\"snapshot\" db={db} file=\"{}\"", s.id);
+            if let Some(s) = &report.shipped {
+                eprintln!(
+                    "level=DEBUG msg=\"queued\" db={db} file=\"{}\" kind={:?} pages={}",
+                    s.file.id, s.kind, s.pages
+                );
+            }
+            if let Some(e) = &report.upload_error {
+                eprintln!(
+                    "level=WARN msg=\"upload failed, {} files wait locally\" db={db} error=\"{}\"",
+                    report.queued, e.message
+                );
             }
         }
         RunEvent::Synced(Err(e)) => {

@@ -1,0 +1,173 @@
+//! The uploader thread of [`Replicator::run`]: sends the staging queue to the replica while the
+//! replicator goes on reading the WAL. A replica out of reach (an outage, a black hole that
+//! answers nothing for minutes, a slow uplink under a big snapshot) then never holds the
+//! checkpoints back, and the WAL stays small; the queue goes out when the replica is back.
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::staging::{self, Remote, Staging};
+use super::{ReplicatorHandle, UploadError};
+use crate::error::Error;
+use crate::replica::ReplicaClient;
+use crate::restore::LtxFileInfo;
+
+/// After a failed attempt the next waits twice as long, up to this.
+const MAX_RETRY: Duration = Duration::from_secs(30);
+const FIRST_RETRY: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Default)]
+struct State {
+    /// Something was queued: try now.
+    kick: bool,
+    stop: bool,
+    /// Uploaded since the replicator last took them.
+    sent: Vec<LtxFileInfo>,
+    /// The last attempt's failure (cleared by a successful one).
+    error: Option<UploadError>,
+    /// The replica no longer continues the queue: the replicator must start over.
+    lost: bool,
+    /// Another replicator writes the replica: the replicator must stop.
+    fatal: Option<Error>,
+}
+
+/// The replicator's side of the uploader.
+#[derive(Debug, Default)]
+pub(super) struct Shared {
+    state: Mutex<State>,
+    cv: Condvar,
+}
+
+/// What the uploader did since the last look.
+pub(super) struct Progress {
+    pub(super) sent: Vec<LtxFileInfo>,
+    pub(super) error: Option<UploadError>,
+    pub(super) lost: bool,
+    pub(super) fatal: Option<Error>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// New files are queued (or the replicator started over): upload now.
+    pub(super) fn kick(&self) {
+        let mut s = self.lock();
+        s.kick = true;
+        s.lost = false;
+        self.cv.notify_all();
+    }
+
+    /// One last attempt, then the thread ends.
+    pub(super) fn stop(&self) {
+        self.lock().stop = true;
+        self.cv.notify_all();
+    }
+
+    pub(super) fn take(&self) -> Progress {
+        let mut s = self.lock();
+        Progress {
+            sent: std::mem::take(&mut s.sent),
+            error: s.error.clone(),
+            lost: std::mem::take(&mut s.lost),
+            fatal: s.fatal.take(),
+        }
+    }
+}
+
+/// The thread's body: flush the queue whenever kicked, retry failures with a growing wait,
+/// and wake the replicator (`wake`) whenever something changed that it should report.
+pub(super) fn run<C: ReplicaClient + ?Sized>(
+    client: &C,
+    staging: &Staging,
+    shared: &Shared,
+    wake: &ReplicatorHandle,
+) {
+    let mut remote = Remote::default();
+    let mut retry = FIRST_RETRY;
+    let mut retry_at: Option<Instant> = None;
+    loop {
+        let stopping = {
+            let mut s = shared.lock();
+            loop {
+                if s.stop || (s.kick && !s.lost && s.fatal.is_none()) {
+                    break;
+                }
+                match retry_at {
+                    Some(at) if !s.lost => {
+                        let now = Instant::now();
+                        if now >= at {
+                            break;
+                        }
+                        s = shared
+                            .cv
+                            .wait_timeout(s, at - now)
+                            .map_or_else(|e| e.into_inner().0, |r| r.0);
+                    }
+                    _ => s = shared.cv.wait(s).unwrap_or_else(|e| e.into_inner()),
+                }
+            }
+            s.kick = false;
+            s.stop
+        };
+        let outcome = staging::flush(client, staging, &mut remote);
+        let changed = {
+            let mut s = shared.lock();
+            match outcome {
+                Ok(sent) => {
+                    retry = FIRST_RETRY;
+                    retry_at = None;
+                    let changed = !sent.is_empty() || s.error.is_some();
+                    s.sent.extend(sent);
+                    s.error = None;
+                    changed
+                }
+                Err(Error::ReplicaLost { .. }) => {
+                    remote = Remote::default();
+                    s.lost = true;
+                    true
+                }
+                Err(e @ Error::LtxExists { .. }) => {
+                    retry_at = None;
+                    s.fatal = Some(e);
+                    true
+                }
+                Err(e) => {
+                    retry_at = Some(Instant::now() + retry);
+                    retry = (retry * 2).min(MAX_RETRY);
+                    let err = UploadError::of(&e);
+                    let changed = s.error.as_ref() != Some(&err);
+                    s.error = Some(err);
+                    changed
+                }
+            }
+        };
+        if changed {
+            wake.notify();
+        }
+        if stopping {
+            return;
+        }
+    }
+}
+
+/// Runs `body` with an uploader thread for `client` beside it.
+pub(super) fn with_uploader<C, T>(
+    client: Arc<C>,
+    staging: Staging,
+    wake: ReplicatorHandle,
+    body: impl FnOnce(&Shared) -> T,
+) -> T
+where
+    C: ReplicaClient + Send + Sync + ?Sized,
+{
+    let shared = Shared::default();
+    std::thread::scope(|scope| {
+        let uploader = scope.spawn(|| run(&*client, &staging, &shared, &wake));
+        let out = body(&shared);
+        shared.stop();
+        let _ = uploader.join();
+        out
+    })
+}
