@@ -147,7 +147,7 @@ impl Tracker {
                     uploaded
                 };
                 while let Some(c) = cutoff {
-                    if !self.pending.front().is_some_and(|t| *t <= c) {
+                    if self.pending.front().is_none_or(|t| *t > c) {
                         break;
                     }
                     self.pending.pop_front();
