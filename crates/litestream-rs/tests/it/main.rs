@@ -9,6 +9,7 @@ mod moto;
 mod official;
 mod official_reads_ours;
 mod ours_reads_official;
+mod page_sizes;
 mod replicate;
 mod replicate_faults;
 mod replicate_wal;
