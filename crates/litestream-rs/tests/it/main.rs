@@ -5,6 +5,7 @@
 mod cli;
 mod compact;
 mod corruption;
+mod hostile;
 mod moto;
 mod official;
 mod official_reads_ours;
