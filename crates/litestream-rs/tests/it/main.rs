@@ -6,6 +6,7 @@ mod cli;
 mod compact;
 mod corruption;
 mod hostile;
+mod maintenance_faults;
 mod moto;
 mod official;
 mod official_reads_ours;
