@@ -20,6 +20,7 @@ mod resume;
 mod s3;
 mod s3_faults;
 mod s3_multipart;
+mod s3_paths;
 mod support;
 mod verify;
 mod wal_real;
