@@ -3,6 +3,7 @@
 //! replicas we read.
 
 mod cli;
+mod cli_config;
 mod compact;
 mod corruption;
 mod hostile;
