@@ -1,7 +1,13 @@
 //! The official `litestream.yml` configuration, the subset this crate understands: `dbs[]`
-//! with `path` and one `replica` (or the first of `replicas`) of type `s3` or `file`, given by
-//! fields or by `url`, plus top-level S3 keys. `$VAR` and `${VAR}` are expanded from the
-//! environment before parsing, as the official tool does. Unknown fields are ignored.
+//! with `path` and one `replica` (or a `replicas` list of one) of type `s3` or `file`, given by
+//! fields or by `url`, plus top-level S3 keys and the compaction, snapshot and retention keys
+//! (`schedule.rs`). `$VAR` and `${VAR}` are expanded from the environment before parsing, as
+//! the official tool does. Keys the official tool acts on but this crate cannot honour (other
+//! replica types, several replicas, `retention.enabled: false`) are refused by name; keys
+//! neither tool acts on are ignored.
+
+mod schedule;
+mod url;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,6 +16,8 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::replica::{FileReplica, ReplicaClient, S3Config, S3Replica};
+pub use schedule::{LevelConfig, RetentionConfig, SnapshotConfig};
+use url::{url_scheme, S3Url};
 
 /// The whole file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -20,6 +28,15 @@ pub struct Config {
     /// Keys for every S3 replica that names none.
     pub access_key_id: Option<String>,
     pub secret_access_key: Option<String>,
+    /// Compaction levels 1, 2, ... (official default: 30 s, 5 min, 1 h).
+    pub levels: Option<Vec<LevelConfig>>,
+    /// Snapshot interval and retention for every database.
+    #[serde(default)]
+    pub snapshot: SnapshotConfig,
+    /// How long L0 files stay after L1 covers them (`0` keeps them).
+    pub l0_retention: Option<String>,
+    #[serde(default)]
+    pub retention: RetentionConfig,
 }
 
 /// One database and where it replicates.
@@ -30,6 +47,9 @@ pub struct DbConfig {
     pub replica: Option<ReplicaConfig>,
     #[serde(default)]
     pub replicas: Vec<ReplicaConfig>,
+    /// Applies to every database when the top level sets none (as in the official tool).
+    #[serde(default)]
+    pub snapshot: SnapshotConfig,
 }
 
 /// One replica as written in the file.
@@ -65,12 +85,33 @@ impl Config {
         })
     }
 
-    /// Parses already expanded YAML.
+    /// Parses already expanded YAML, and refuses what the official tool would act on but this
+    /// crate cannot (see the module documentation).
     pub fn parse(yaml: &str) -> Result<Config> {
-        serde_yaml_ng::from_str(yaml).map_err(|e| Error::Config {
-            path: PathBuf::new(),
-            message: e.to_string(),
-        })
+        let config: Config = serde_yaml_ng::from_str(yaml).map_err(|e| invalid(e.to_string()))?;
+        for db in &config.dbs {
+            let name = db.path.display();
+            match (&db.replica, db.replicas.len()) {
+                (Some(_), n) if n > 0 => {
+                    return Err(invalid(format!(
+                        "database {name}: cannot specify 'replica' and 'replicas' on a database"
+                    )))
+                }
+                (None, n) if n > 1 => {
+                    return Err(invalid(format!(
+                        "database {name}: 'replicas' lists {n} replicas; litestream-rs (like \
+                         the official litestream 0.5) replicates to exactly one"
+                    )))
+                }
+                _ => {}
+            }
+            if let Some(r) = db.replica() {
+                r.kind()?;
+                r.sync_interval()?;
+            }
+        }
+        config.schedule()?;
+        Ok(config)
     }
 
     /// The database whose path is `db` (compared after making both absolute).
@@ -81,7 +122,8 @@ impl Config {
 }
 
 impl DbConfig {
-    /// The replica to use: `replica`, else the first of `replicas`.
+    /// The replica to use: `replica`, else the only one in `replicas` ([`Config::parse`]
+    /// refuses a list of several).
     pub fn replica(&self) -> Option<&ReplicaConfig> {
         self.replica.as_ref().or(self.replicas.first())
     }
@@ -99,38 +141,55 @@ impl ReplicaConfig {
         }
     }
 
-    /// The sync interval, if set.
+    /// The replica type: the `url`'s scheme when it has one, else `type`, else `file` (the
+    /// official rule). Types the official tool has but this crate lacks are refused by name.
+    pub fn kind(&self) -> Result<&str> {
+        if let Some(path) = self.path.as_deref().filter(|p| url_scheme(p).is_some()) {
+            return Err(invalid(format!(
+                "replica path cannot be a url, please use the 'url' field instead: {path}"
+            )));
+        }
+        let kind = match self.url.as_deref().and_then(url_scheme) {
+            Some("webdavs") => "webdav",
+            Some(scheme) => scheme,
+            None => self.kind.as_deref().unwrap_or("file"),
+        };
+        match kind {
+            "s3" | "file" => Ok(kind),
+            "gs" | "abs" | "sftp" | "webdav" | "nats" | "oss" => Err(invalid(format!(
+                "replica type {kind:?} is not supported by litestream-rs (only s3 and file)"
+            ))),
+            other => Err(invalid(format!(
+                "unknown replica type {other:?} (litestream-rs supports s3 and file)"
+            ))),
+        }
+    }
+
+    /// The sync interval, if set (it must be more than zero).
     pub fn sync_interval(&self) -> Result<Option<Duration>> {
         self.sync_interval
             .as_deref()
-            .map(|s| {
-                humantime::parse_duration(s).map_err(|e| Error::Config {
-                    path: PathBuf::new(),
-                    message: format!("sync-interval {s:?}: {e}"),
-                })
-            })
+            .map(|s| schedule::positive("sync-interval", s))
             .transpose()
     }
 
     /// Builds the client. S3 keys come from the replica, else `config`'s top level, else
     /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (never any other credential source).
     pub fn client(&self, config: &Config) -> Result<BoxedReplica> {
-        let invalid = |message: String| Error::Config {
-            path: PathBuf::new(),
-            message,
-        };
-        let (mut kind, mut bucket, mut path) =
-            (self.kind.clone(), self.bucket.clone(), self.path.clone());
+        let kind = self.kind()?;
+        let (mut bucket, mut path) = (self.bucket.clone(), self.path.clone());
+        let mut from_url = S3Url::default();
         if let Some(url) = &self.url {
             if let Some(rest) = url.strip_prefix("s3://") {
-                let (b, p) = rest.split_once('/').unwrap_or((rest, ""));
-                (kind, bucket, path) = (Some("s3".into()), Some(b.into()), Some(p.into()));
+                from_url = S3Url::parse(rest);
+                bucket = bucket.or(Some(from_url.bucket.clone()));
+                path = path.or(Some(from_url.path.clone()));
             } else {
                 let dir = url.strip_prefix("file://").unwrap_or(url);
-                (kind, path) = (Some("file".into()), Some(dir.into()));
+                path = Some(dir.into());
             }
         }
-        match kind.as_deref().unwrap_or("file") {
+        match kind {
             "file" => {
                 let dir = path.ok_or_else(|| invalid("file replica needs a path".into()))?;
                 Ok(Box::new(FileReplica::new(dir)))
@@ -150,17 +209,27 @@ impl ReplicaConfig {
                         .or_else(|| env("AWS_SECRET_ACCESS_KEY"))
                         .unwrap_or_default(),
                 );
-                if let Some(region) = &self.region {
-                    s3.region = region.clone();
+                // Fields win over the url's query, as in the official tool; an endpoint
+                // means path style unless told otherwise (only AWS needs no endpoint).
+                if let Some(region) = self.region.clone().or(from_url.region) {
+                    s3.region = region;
                 }
-                s3.endpoint = self.endpoint.clone();
-                s3.force_path_style = self.force_path_style.unwrap_or(false);
+                s3.endpoint = self.endpoint.clone().or(from_url.endpoint);
+                s3.force_path_style = self
+                    .force_path_style
+                    .or(from_url.force_path_style)
+                    .unwrap_or(s3.endpoint.is_some());
                 Ok(Box::new(S3Replica::new(s3)?))
             }
-            other => Err(invalid(format!(
-                "replica type {other:?} is not supported (s3, file)"
-            ))),
+            other => unreachable!("kind() refuses replica type {other}"),
         }
+    }
+}
+
+fn invalid(message: String) -> Error {
+    Error::Config {
+        path: PathBuf::new(),
+        message,
     }
 }
 
@@ -234,5 +303,87 @@ mod tests {
             ..ReplicaConfig::default()
         };
         assert!(matches!(bad.client(&c), Err(Error::Config { .. })));
+    }
+
+    #[test]
+    fn replica_types_litestream_rs_lacks_are_refused_by_name() {
+        for url in [
+            "gs://bucket/db",
+            "abs://account@container/db",
+            "sftp://host/db",
+            "webdav://host/db",
+            "webdavs://host/db",
+            "nats://host/bucket",
+            "oss://bucket/db",
+        ] {
+            let r = ReplicaConfig::from_url(url);
+            let Err(err) = r.client(&Config::default()) else {
+                panic!("{url} became a replica");
+            };
+            let err = err.to_string();
+            let kind = url.split("://").next().unwrap().trim_end_matches('s');
+            let kind = if kind == "webdav" { "webdav" } else { kind };
+            assert!(
+                err.contains(&format!("replica type \"{kind}")) && err.contains("litestream-rs"),
+                "{url}: {err}"
+            );
+            // Not a folder named after the url either.
+            assert!(!Path::new("gs:").exists());
+        }
+        for kind in ["gs", "abs", "sftp", "webdav", "nats", "oss"] {
+            let yaml = format!(
+                "dbs:\n  - path: /a.db\n    replica:\n      type: {kind}\n      bucket: b\n"
+            );
+            let err = Config::parse(&yaml).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!(
+                    "replica type \"{kind}\" is not supported by litestream-rs"
+                )),
+                "{err}"
+            );
+        }
+        let err = Config::parse("dbs:\n  - path: /a.db\n    replica:\n      path: s3://b/p\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("use the 'url' field"), "{err}");
+        // A url's scheme wins over `type`, as in the official tool.
+        let r = ReplicaConfig {
+            kind: Some("s3".into()),
+            ..ReplicaConfig::from_url("file:///r")
+        };
+        assert_eq!(r.kind().unwrap(), "file");
+    }
+
+    #[test]
+    fn several_replicas_for_one_database_are_refused() {
+        let err = Config::parse(
+            "dbs:\n  - path: /a.db\n    replicas:\n      - url: file:///r\n      - url: \
+             s3://b/p\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("lists 2 replicas") && err.contains("exactly one"),
+            "{err}"
+        );
+        let err = Config::parse(
+            "dbs:\n  - path: /a.db\n    replica:\n      url: file:///r\n    replicas:\n      \
+             - url: file:///s\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("'replica' and 'replicas'"), "{err}");
+        let one = Config::parse("dbs:\n  - path: /a.db\n    replicas:\n      - url: file:///r\n")
+            .unwrap();
+        assert_eq!(
+            one.dbs[0].replica().unwrap().url.as_deref(),
+            Some("file:///r")
+        );
+        let err = Config::parse(
+            "dbs:\n  - path: /a.db\n    replica:\n      url: file:///r\n      sync-interval: 0s\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("sync-interval"), "{err}");
     }
 }

@@ -171,6 +171,18 @@ pub enum Error {
     #[error("restore: {file} header says txids {min:016x}-{max:016x}")]
     HeaderKeyMismatch { file: String, min: u64, max: u64 },
 
+    /// A file names a page or a database size that the pages stored so far cannot fill: a
+    /// damaged or hostile replica (a real database stores every page up to its size).
+    #[error(
+        "restore: {file} claims {claimed} pages, but the files up to it hold only {stored} \
+         (damaged replica?)"
+    )]
+    ImplausibleSize {
+        file: String,
+        claimed: u32,
+        stored: u64,
+    },
+
     /// Restore never overwrites an existing database.
     #[error("restore: output {0} already exists")]
     OutputExists(PathBuf),

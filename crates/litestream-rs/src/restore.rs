@@ -226,6 +226,9 @@ fn apply_plan<S: LtxSource + ?Sized>(
     let mut digest = None;
     let mut last_timestamp_ms = 0;
     let mut hashes = Vec::new();
+    // Page records read so far, over all files: a real database of N pages needs at least
+    // N - 1 of them (every page but the lock page is stored somewhere in the chain).
+    let mut stored = 0u64;
     for info in plan {
         let reader = BufReader::with_capacity(1 << 16, source.open_ltx(&info.id)?);
         let mut dec = Decoder::new(reader)?;
@@ -247,9 +250,12 @@ fn apply_plan<S: LtxSource + ?Sized>(
         }
         hashes.clear();
         while let Some((pgno, page)) = dec.next_page()? {
+            stored += 1;
+            check_size(info, pgno, stored)?;
             hashes.push((pgno, page_hash(pgno, &page)));
             write_page(&mut out, pgno, size, &page)?;
         }
+        check_size(info, h.commit, stored)?;
         commit = h.commit;
         last_timestamp_ms = h.timestamp_ms;
         digest
@@ -273,6 +279,21 @@ fn apply_plan<S: LtxSource + ?Sized>(
         digest: digest.unwrap_or_else(|| PageDigest::new(size, 0, &[])),
         last_timestamp_ms,
     })
+}
+
+/// Refuses a page number or database size (`pages`) beyond what `stored` page records can
+/// fill, before anything is written or allocated for it: a header claiming 2^32 pages would
+/// otherwise cost a 16 TiB file and 64 GiB of page digest.
+fn check_size(info: &LtxFileInfo, pages: u32, stored: u64) -> Result<()> {
+    // One page more: the lock page is never stored.
+    if u64::from(pages) > stored + 1 {
+        return Err(Error::ImplausibleSize {
+            file: info.id.to_string(),
+            claimed: pages,
+            stored,
+        });
+    }
+    Ok(())
 }
 
 fn write_page(out: &mut File, pgno: u32, page_size: u32, page: &[u8]) -> Result<()> {

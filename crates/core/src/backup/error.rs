@@ -50,6 +50,8 @@ pub enum BackupError {
     Empty,
     #[error("this backup was made by a newer version of Skaitch (schema {found}); update the app to restore it")]
     NewerBackup { found: i64 },
+    #[error("this backup is not a Skaitch sketchbook ({reason}): nothing was restored")]
+    NotASketchbook { reason: String },
     #[error("verify: the backup did not catch up with the test row within {0:?}")]
     VerifyTimeout(std::time::Duration),
     #[error("verify: the restored copy at txid {txid} does not hold the test row")]
@@ -73,6 +75,7 @@ impl BackupError {
             B::NotAFolder { .. } | B::ReplicaInUse { .. } | B::NotRunning(_) => ErrorKind::Invalid,
             B::SecondWriter { .. } | B::Busy => ErrorKind::Invalid,
             B::NewerBackup { .. } => ErrorKind::Storage,
+            B::NotASketchbook { .. } => ErrorKind::Invalid,
             B::SyncFailed { kind, .. } => *kind,
             B::VerifyTimeout(_) => ErrorKind::TimedOut,
             B::Probe { .. } | B::VerifyMissingRow { .. } => ErrorKind::Storage,

@@ -61,21 +61,59 @@ fn sqlite_err(e: rusqlite::Error) -> crate::Error {
     skaitch_store::Error::from(e).into()
 }
 
-/// Restores `client` at `target` to `out` (which must not exist) and checks the schema is
-/// one this version can open.
+/// Restores `client` at `target` to `out` (which must not exist) and checks it is a Skaitch
+/// sketchbook whose schema this version can open; a refused restore leaves nothing at `out`.
 fn restore_checked(client: &dyn ReplicaClient, target: RestoreTarget, out: &Path) -> Result<u64> {
     let report = restore_replica(client, out, &options(target)).map_err(|e| match e {
         litestream_rs::Error::EmptyReplica => BackupError::Empty,
         e => BackupError::Replica(e),
     })?;
-    let version: i64 = rusqlite::Connection::open(out)
-        .and_then(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
-        .map_err(sqlite_err)?;
-    if version > skaitch_store::migrate::latest_version() {
-        let _ = std::fs::remove_file(out);
-        return Err(BackupError::NewerBackup { found: version }.into());
+    let checked = rusqlite::Connection::open(out)
+        .map_err(sqlite_err)
+        .and_then(|c| check_sketchbook(&c));
+    if let Err(e) = checked {
+        for f in [
+            out.to_path_buf(),
+            litestream_rs::resume_state_path(out),
+            sibling(out, "-wal"),
+            sibling(out, "-shm"),
+        ] {
+            let _ = std::fs::remove_file(f);
+        }
+        return Err(e);
     }
     Ok(report.txid)
+}
+
+/// The tables every sketchbook has had since the first migration.
+const SKETCHBOOK_TABLES: [&str; 3] = ["children", "sketches", "settings"];
+
+/// Refuses a database that is not a sketchbook (another program's backup in the same folder
+/// or bucket path) or one made by a newer Skaitch.
+fn check_sketchbook(conn: &rusqlite::Connection) -> Result<()> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(sqlite_err)?;
+    let not = |reason: String| Err(BackupError::NotASketchbook { reason }.into());
+    if version < 1 {
+        return not(format!("its schema version is {version}"));
+    }
+    for table in SKETCHBOOK_TABLES {
+        let found: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+                [table],
+                |r| r.get(0),
+            )
+            .map_err(sqlite_err)?;
+        if !found {
+            return not(format!("it has no {table} table"));
+        }
+    }
+    if version > skaitch_store::migrate::latest_version() {
+        return Err(BackupError::NewerBackup { found: version }.into());
+    }
+    Ok(())
 }
 
 /// A time for file names: RFC 3339 without the colons Windows refuses.

@@ -1,6 +1,7 @@
 //! Integration tests for skaitch-core.
 
 mod backup_folder;
+mod backup_foreign;
 mod backup_load;
 mod backup_probe;
 mod backup_support;

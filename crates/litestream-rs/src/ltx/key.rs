@@ -50,26 +50,20 @@ pub fn parse_ltx_file_name(name: &str) -> Result<(u64, u64)> {
     Ok((min, max))
 }
 
-/// The S3 object key: `<path>/<level as 4 hex>/<min>-<max>.ltx` (no leading slash if `path` is
-/// empty; a trailing slash on `path` is ignored).
+/// The S3 object key, exactly as the official client builds it: `<path>/<level as 4 hex>/
+/// <min>-<max>.ltx`, with `path` taken verbatim. An empty `path` gives a key starting with
+/// `/`, and a `path` with a trailing `/` a doubled one: the official tool writes and reads
+/// those keys, so ours must be the same to see each other's replicas.
 pub fn ltx_key(path: &str, level: u32, min_txid: u64, max_txid: u64) -> String {
-    let name = ltx_file_name(min_txid, max_txid);
-    let path = path.trim_end_matches('/');
-    if path.is_empty() {
-        format!("{level:04x}/{name}")
-    } else {
-        format!("{path}/{level:04x}/{name}")
-    }
+    format!("{path}/{level:04x}/{}", ltx_file_name(min_txid, max_txid))
 }
 
 /// Splits an S3 key into its path prefix and file id.
 pub fn parse_ltx_key(key: &str) -> Result<(String, LtxFileId)> {
     let invalid = || Error::InvalidKey(key.to_owned());
     let (rest, name) = key.rsplit_once('/').ok_or_else(invalid)?;
-    let (path, level) = match rest.rsplit_once('/') {
-        Some((path, level)) => (path, level),
-        None => ("", rest),
-    };
+    // The separator before the level is always there (`/0000/...` for an empty path).
+    let (path, level) = rest.rsplit_once('/').ok_or_else(invalid)?;
     let level = parse_hex(level, 4).ok_or_else(invalid)? as u32;
     let (min, max) = parse_ltx_file_name(name).map_err(|_| invalid())?;
     Ok((path.to_owned(), LtxFileId::new(level, min, max)))
@@ -134,21 +128,32 @@ mod tests {
             ltx_key("family/app.db", 0, 1, 1),
             "family/app.db/0000/0000000000000001-0000000000000001.ltx"
         );
-        assert_eq!(
-            ltx_key("family/app.db/", 9, 1, 0x2a),
-            "family/app.db/0009/0000000000000001-000000000000002a.ltx"
-        );
-        assert_eq!(
-            ltx_key("", 10, 3, 4),
-            "000a/0000000000000003-0000000000000004.ltx"
-        );
         let (path, id) =
             parse_ltx_key("family/app.db/000a/0000000000000003-00000000000000ff.ltx").unwrap();
         assert_eq!(path, "family/app.db");
         assert_eq!(id, LtxFileId::new(10, 3, 255));
-        assert_eq!(
-            parse_ltx_key(&ltx_key("", 1, 5, 6)).unwrap().1,
-            LtxFileId::new(1, 5, 6)
+    }
+
+    #[test]
+    fn s3_keys_take_the_path_verbatim_like_the_official_client() {
+        let name = "0000000000000001-000000000000002a.ltx";
+        for (path, key) in [
+            ("", format!("/0009/{name}")),
+            (".", format!("./0009/{name}")),
+            ("family/", format!("family//0009/{name}")),
+            ("/family", format!("/family/0009/{name}")),
+            ("/family/", format!("/family//0009/{name}")),
+        ] {
+            assert_eq!(ltx_key(path, 9, 1, 0x2a), key, "{path:?}");
+            // Listing finds the file again under the same path, and only under it.
+            assert_eq!(
+                parse_ltx_key(&key).unwrap(),
+                (path.to_owned(), LtxFileId::new(9, 1, 0x2a))
+            );
+        }
+        assert_ne!(
+            parse_ltx_key(&ltx_key("family/", 1, 5, 6)).unwrap().0,
+            "family"
         );
     }
 

@@ -46,7 +46,8 @@ const IN_MEMORY_UPLOAD: usize = 4 << 20;
 #[derive(Clone)]
 pub struct S3Config {
     pub bucket: String,
-    /// Key prefix of the replica (e.g. `family/app.db`); may be empty.
+    /// Key prefix of the replica (e.g. `family/app.db`), used verbatim as the official tool
+    /// does: keys are `<path>/<level>/...`, so an empty path gives keys starting with `/`.
     pub path: String,
     pub region: String,
     /// Custom endpoint (MinIO, R2, B2, a local test server); `None` for AWS.
@@ -176,7 +177,8 @@ impl S3Replica {
             client: aws_sdk_s3::Client::from_conf(builder.build()),
             rt: Arc::new(rt),
             bucket: config.bucket,
-            path: config.path.trim_matches('/').to_owned(),
+            // Verbatim, like the official client: see `ltx_key`.
+            path: config.path,
             max_attempts: config.max_attempts.max(1),
             initial_backoff: config.initial_backoff,
             multipart_threshold: config.multipart_threshold,
@@ -234,6 +236,9 @@ impl LtxSource for S3Replica {
 
 impl ReplicaClient for S3Replica {
     fn list(&self) -> Result<Vec<LtxFileInfo>> {
+        // Every key is `<path>/...`; with an empty path that is `/...`, but the listing asks
+        // for no prefix at all (moto miscomputes the signature of a `/` prefix) and the keys
+        // are filtered below just the same.
         let prefix = if self.path.is_empty() {
             String::new()
         } else {

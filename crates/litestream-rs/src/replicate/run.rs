@@ -7,7 +7,7 @@ use super::{CompactReport, Replicator, SyncReport};
 use crate::error::{Error, Result};
 use crate::replica::ReplicaClient;
 
-/// After failed passes the loop waits longer, doubling up to 2^5 = 32 intervals.
+/// After failed steps the loop retries later, doubling up to 2^5 = 32 intervals.
 const MAX_BACKOFF_SHIFT: u32 = 5;
 
 #[derive(Debug, Default)]
@@ -105,10 +105,13 @@ impl<C: ReplicaClient> Replicator<C> {
     /// [`ReplicatorHandle::stop`]; then makes one last pass and returns its outcome. After each
     /// pass the compactions and retention that are due run ([`Replicator::compact`]).
     ///
-    /// A failed step is reported to `on_event` and retried, waiting twice as long after each
+    /// A failed sync is reported to `on_event` and retried, waiting twice as long after each
     /// consecutive failure (up to 32 intervals): nothing is lost by waiting, because the held
-    /// read transaction keeps every unshipped frame in the WAL. The loop ends with the error
-    /// when another process writes the same replica ([`Error::LtxExists`]).
+    /// read transaction keeps every unshipped frame in the WAL. A failed compaction or
+    /// retention delete (Object Lock, AccessDenied) is reported too, but shipping goes on at
+    /// the normal pace: only maintenance backs off, retried after 2, 4, ... up to 32 intervals
+    /// (`Backoff` below). The loop ends with the error when another process writes the same
+    /// replica ([`Error::LtxExists`]).
     ///
     /// Uploads run on a thread of their own (`uploader.rs`): a pass queues its file locally
     /// and moves on, so an unreachable replica never holds the WAL's checkpoints back; each
@@ -157,11 +160,12 @@ impl<C: ReplicaClient> Replicator<C> {
         up: &super::uploader::Shared,
         mut on_event: impl FnMut(RunEvent<'_>),
     ) -> Result<()> {
-        let mut failures = 0u32;
+        let mut sync_backoff = Backoff::default();
+        let mut maint_backoff = Backoff::default();
         // The first pass runs at once.
         let mut wait = Duration::ZERO;
         loop {
-            let mut wake = self.signal.wait(wait, failures == 0);
+            let mut wake = self.signal.wait(wait, sync_backoff.failures == 0);
             if wake == Wake::Notified {
                 wake = self.signal.wait(self.options.debounce, false);
             }
@@ -171,36 +175,58 @@ impl<C: ReplicaClient> Replicator<C> {
             // Maintenance talks to the replica: not while it is out of reach.
             let reachable = matches!(&synced, Ok(r) if r.upload_error.is_none());
             on_event(RunEvent::Synced(&synced));
-            let mut failed = match synced {
+            match synced {
                 Err(e) if is_fatal(&e) || wake == Wake::Stop => return Err(e),
-                Err(_) => true,
+                Err(_) => sync_backoff.failed(Instant::now(), self.options.interval),
                 Ok(_) if wake == Wake::Stop => return Ok(()),
-                Ok(_) => false,
-            };
-            if !failed && reachable {
+                Ok(_) => sync_backoff.succeeded(),
+            }
+            if sync_backoff.failures == 0 && reachable && maint_backoff.ready(Instant::now()) {
                 let compacted = self.compact();
                 if !matches!(&compacted, Ok(r) if *r == CompactReport::default()) {
                     on_event(RunEvent::Compacted(&compacted));
                 }
                 match compacted {
                     Err(e) if is_fatal(&e) => return Err(e),
-                    Err(_) => failed = true,
-                    Ok(_) => {}
+                    Err(_) => maint_backoff.failed(Instant::now(), self.options.interval),
+                    Ok(_) => maint_backoff.succeeded(),
                 }
             }
-            failures = if failed {
-                failures.saturating_add(1)
-            } else {
-                0
-            };
-            wait = if failures == 0 {
+            wait = if sync_backoff.failures == 0 {
                 // Sooner when the WAL grows fast, so that it is drained often (`pace.rs`).
                 self.pace.wait(self.options.interval)
             } else {
-                let factor = 1u32 << failures.min(MAX_BACKOFF_SHIFT);
-                self.options.interval.saturating_mul(factor)
+                sync_backoff.delay(self.options.interval)
             };
         }
+    }
+}
+
+/// Consecutive failures of one kind of step, and when that step may run again.
+#[derive(Debug, Default, Clone, Copy)]
+struct Backoff {
+    failures: u32,
+    retry_at: Option<Instant>,
+}
+
+impl Backoff {
+    /// `interval` times 2, 4, 8, ... (up to 2^5) after 1, 2, 3, ... consecutive failures.
+    fn delay(&self, interval: Duration) -> Duration {
+        interval.saturating_mul(1u32 << self.failures.min(MAX_BACKOFF_SHIFT))
+    }
+
+    fn failed(&mut self, now: Instant, interval: Duration) {
+        self.failures = self.failures.saturating_add(1);
+        self.retry_at = Some(now + self.delay(interval));
+    }
+
+    fn succeeded(&mut self) {
+        *self = Backoff::default();
+    }
+
+    /// True when the step has not failed lately, or its backoff has passed.
+    fn ready(&self, now: Instant) -> bool {
+        self.retry_at.is_none_or(|at| now >= at)
     }
 }
 
@@ -222,5 +248,24 @@ mod tests {
         });
         assert_eq!(s.wait(Duration::from_secs(3600), false), Wake::Stop);
         t.join().unwrap();
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_32_intervals_and_resets_on_success() {
+        let i = Duration::from_secs(1);
+        let t0 = Instant::now();
+        let mut b = Backoff::default();
+        assert!(b.ready(t0));
+        let mut delays = Vec::new();
+        for _ in 0..7 {
+            b.failed(t0, i);
+            delays.push(b.delay(i).as_secs());
+        }
+        assert_eq!(delays, [2, 4, 8, 16, 32, 32, 32]);
+        assert!(!b.ready(t0 + Duration::from_secs(31)));
+        assert!(b.ready(t0 + Duration::from_secs(32)));
+        b.succeeded();
+        assert!(b.ready(t0));
+        assert_eq!(b.failures, 0);
     }
 }

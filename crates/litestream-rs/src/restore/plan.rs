@@ -80,12 +80,17 @@ fn cheapest_paths(candidates: &[&LtxFileInfo]) -> Best {
     let mut cursor = 0u64;
     while let Some((&pos, entry)) = best.range(cursor..).next() {
         let cost = entry.map_or((0, 0), |b| b.0);
-        cursor = pos + 1;
+        // No file reaches past the highest TXID, so nothing moves on from there (and `pos + 1`
+        // would wrap to 0 and start over, for ever).
+        let Some(after) = pos.checked_add(1) else {
+            break;
+        };
+        cursor = after;
         for (i, f) in candidates.iter().enumerate() {
             let applies = if pos == 0 {
                 f.id.min_txid == 1
             } else {
-                f.id.min_txid > 1 && f.id.min_txid <= pos + 1 && f.id.max_txid > pos
+                f.id.min_txid > 1 && f.id.min_txid <= after && f.id.max_txid > pos
             };
             if !applies {
                 continue;
@@ -196,6 +201,29 @@ mod tests {
         assert!(matches!(
             plan_restore(&files, Some(2)),
             Err(Error::TxidNotAvailable { .. })
+        ));
+    }
+
+    #[test]
+    fn the_highest_txid_ends_the_search_instead_of_wrapping() {
+        let max = u64::MAX;
+        let files = [f(0, 1, 1, 1), f(0, 2, max, 1), f(0, max, max, 1)];
+        assert_eq!(
+            ids(&plan_restore(&files, None).unwrap()),
+            [(0, 1, 1), (0, 2, max)]
+        );
+        assert_eq!(reachable_txid(&files), max);
+        assert_eq!(ids(&plan_restore(&files, Some(max)).unwrap()).len(), 2);
+        // A snapshot ending at the highest TXID, and a file starting past every position.
+        let files = [f(9, 1, max, 1), f(0, max, max, 1)];
+        assert_eq!(ids(&plan_restore(&files, None).unwrap()), [(9, 1, max)]);
+        let files = [f(0, 1, 1, 1), f(0, max, max, 1)];
+        assert!(matches!(
+            plan_restore(&files, None),
+            Err(Error::TxidNotAvailable {
+                target: u64::MAX,
+                reachable: 1
+            })
         ));
     }
 }

@@ -28,7 +28,8 @@ const WAL_FORMAT_VERSION: u32 = 3_007_000;
 pub struct WalHeader {
     pub magic: u32,
     pub format_version: u32,
-    /// Database page size in bytes (the on-disk value 1 means 65536).
+    /// Database page size in bytes, stored as a plain 32-bit number (65536 is 65536; only the
+    /// database header's 2-byte field spells it 1).
     pub page_size: u32,
     pub checkpoint_seq: u32,
     pub salt1: u32,
@@ -50,8 +51,7 @@ impl WalHeader {
         if magic != WAL_MAGIC_LE && magic != WAL_MAGIC_BE {
             return Err(Error::BadWalMagic(magic));
         }
-        let raw_size = w(8);
-        let page_size = (raw_size & 0xfe00) + ((raw_size & 1) << 16);
+        let page_size = w(8);
         let header = WalHeader {
             magic,
             format_version: w(4),
@@ -65,7 +65,7 @@ impl WalHeader {
         if header.format_version != WAL_FORMAT_VERSION {
             return Err(Error::InvalidWalHeader("unknown format version"));
         }
-        if !crate::ltx::is_valid_page_size(page_size) || raw_size & !0xfe01 != 0 {
+        if !crate::ltx::is_valid_page_size(page_size) {
             return Err(Error::InvalidWalHeader("invalid page size"));
         }
         let sum = checksum(header.big_endian_checksums(), (0, 0), &b[..24]);

@@ -143,10 +143,10 @@ fn salt_mismatch_and_zero_pgno_stop_the_scan() {
     );
 }
 
-#[test]
-fn page_size_one_means_64k() {
+/// A valid header with `raw` in the page-size field.
+fn header_with_page_size(raw: u32) -> [u8; 32] {
     let mut b = [0u8; 32];
-    for (i, v) in [WAL_MAGIC_BE, WAL_FORMAT_VERSION, 1, 0, 5, 6]
+    for (i, v) in [WAL_MAGIC_BE, WAL_FORMAT_VERSION, raw, 0, 5, 6]
         .iter()
         .enumerate()
     {
@@ -155,5 +155,24 @@ fn page_size_one_means_64k() {
     let (c1, c2) = checksum(true, (0, 0), &b[..24]);
     b[24..28].copy_from_slice(&c1.to_be_bytes());
     b[28..32].copy_from_slice(&c2.to_be_bytes());
-    assert_eq!(WalHeader::parse(&b).unwrap().page_size, 65536);
+    b
+}
+
+#[test]
+fn page_size_is_a_plain_32_bit_number() {
+    // SQLite writes the page size as is, 65536 included (unlike the database header).
+    for size in [512, 1024, 4096, 8192, 32768, 65536] {
+        let parsed = WalHeader::parse(&header_with_page_size(size)).unwrap();
+        assert_eq!(parsed.page_size, size);
+    }
+    // The database header's spelling of 65536, and sizes that are no power of two, are invalid.
+    for raw in [0, 1, 256, 4097, 131072] {
+        assert!(
+            matches!(
+                WalHeader::parse(&header_with_page_size(raw)),
+                Err(Error::InvalidWalHeader(_))
+            ),
+            "{raw}"
+        );
+    }
 }

@@ -3,13 +3,17 @@
 //! replicas we read.
 
 mod cli;
+mod cli_config;
 mod compact;
 mod corruption;
+mod hostile;
+mod maintenance_faults;
 mod moto;
 mod official;
 mod official_reads_ours;
 mod ours_reads_official;
 mod outage;
+mod page_sizes;
 mod replicate;
 mod replicate_faults;
 mod replicate_wal;
@@ -18,6 +22,7 @@ mod resume;
 mod s3;
 mod s3_faults;
 mod s3_multipart;
+mod s3_paths;
 mod support;
 mod verify;
 mod wal_real;

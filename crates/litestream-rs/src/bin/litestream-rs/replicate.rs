@@ -30,6 +30,7 @@ pub fn run(argv: &[String]) -> Result<(), Error> {
         })?;
         let options = ReplicatorOptions {
             interval: replica.sync_interval()?.unwrap_or(Duration::from_secs(1)),
+            schedule: config.schedule()?,
             ..ReplicatorOptions::default()
         };
         let mut rep = Replicator::open(&db.path, replica.client(&config)?, options)?;

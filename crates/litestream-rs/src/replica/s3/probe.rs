@@ -13,11 +13,8 @@ impl S3Replica {
     /// Writes, reads back and deletes a probe object under the replica's path.
     pub fn probe(&self) -> Result<()> {
         let name = probe_name();
-        let key = if self.path.is_empty() {
-            name
-        } else {
-            format!("{}/{name}", self.path)
-        };
+        // Beside the LTX files, whose keys always follow `<path>/` (see `ltx_key`).
+        let key = format!("{}/{name}", self.path);
         let target = format!("s3://{}/{key}", self.bucket);
         let fail = |step, problem| Error::Probe {
             target: target.clone(),
