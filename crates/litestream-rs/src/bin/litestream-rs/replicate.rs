@@ -30,6 +30,8 @@ pub fn run(argv: &[String]) -> Result<(), Error> {
         })?;
         let options = ReplicatorOptions {
             interval: replica.sync_interval()?.unwrap_or(Duration::from_secs(1)),
+            // The drop-in command keeps the official retention (the app's window is longer).
+            schedule: litestream_rs::replicate::Schedule::official(),
             ..ReplicatorOptions::default()
         };
         let mut rep = Replicator::open(&db.path, replica.client(&config)?, options)?;
