@@ -285,12 +285,7 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [
-                (6, 60, false),
-                (3, 30, true),
-                (2, 20, false),
-                (1, 10, true)
-            ]
+            [(6, 60, false), (3, 30, true), (2, 20, false), (1, 10, true)]
         );
         for p in &points {
             assert!(litestream_rs::restore::plan_restore(&files, Some(p.txid)).is_ok());

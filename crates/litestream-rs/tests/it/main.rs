@@ -5,6 +5,7 @@
 mod cli;
 mod compact;
 mod corruption;
+mod month;
 mod moto;
 mod official;
 mod official_reads_ours;
