@@ -292,4 +292,34 @@ mod tests {
         }
         assert!(litestream_rs::restore::plan_restore(&files, Some(5)).is_err());
     }
+
+    #[test]
+    fn the_window_runs_from_the_oldest_snapshot_and_says_how_dense_it_is() {
+        let files = [
+            f(9, 1, 1, 10),
+            f(9, 1, 40, 400),
+            f(1, 41, 50, 500),
+            f(0, 51, 51, 510),
+        ];
+        let mut s = BackupStatus {
+            state: BackupState::Running,
+            error: None,
+            target: None,
+            last_sync_ms: None,
+            lag_ms: 0,
+            waiting: 0,
+            replica_bytes: 0,
+            snapshot_count: 0,
+            snapshots: Vec::new(),
+            restore_window: None,
+            last_verification: None,
+        };
+        describe_files(&files, &mut s);
+        let w = s.restore_window.unwrap();
+        assert_eq!((w.earliest.txid, w.earliest.timestamp_ms), (1, 10));
+        assert_eq!((w.latest.txid, w.latest.timestamp_ms), (51, 510));
+        assert_eq!(w.hourly_for_ms, 48 * 3_600_000);
+        assert_eq!(w.daily_for_ms, 30 * 24 * 3_600_000);
+        assert_eq!(s.snapshot_count, 2);
+    }
 }

@@ -208,7 +208,7 @@ fn a_month_of_family_use_restores_to_any_point_in_the_window() {
             15 => (None, Some(13 * 20..16 * 20)),
             _ => (None, None),
         };
-        for slot in 0..24 * 20 {
+        for (slot, &busy) in busy.iter().enumerate() {
             let hour = slot / 20;
             let awake = (7..22).contains(&hour);
             if !awake && slot % 10 != 0 {
@@ -217,7 +217,7 @@ fn a_month_of_family_use_restores_to_any_point_in_the_window() {
                 sim.tick(3 * MIN);
                 continue;
             }
-            if busy[slot] {
+            if busy {
                 family_commit(&sim.conn, &mut rng, commits);
                 commits += 1;
                 if rng.below(4) == 0 {
