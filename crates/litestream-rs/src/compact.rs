@@ -7,8 +7,13 @@
 //! gives exactly the same bytes. The header takes the TXID range of all inputs and the
 //! timestamp and WAL position of the newest one (the moment and WAL point the result
 //! describes, which position recovery and point-in-time restore rely on).
+//!
+//! Merging is associative, so [`compact_batched`] merges a long run a few files at a time,
+//! keeping at most a bounded number of inputs open.
 
-use std::io::{Read, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+
+use tempfile::SpooledTempFile;
 
 use crate::error::{Error, Result};
 use crate::ltx::{Decoder, Encoder, Header};
@@ -80,6 +85,42 @@ pub fn compact<R: Read, W: Write>(mut inputs: Vec<Decoder<R>>, out: W) -> Result
     Ok((out, Compacted { header, pages }))
 }
 
+/// A boxed input of [`compact_batched`].
+pub type BoxedDecoder<'a> = Decoder<Box<dyn Read + 'a>>;
+
+/// Merges `inputs` (as [`compact`] does) into a temporary file, opening at most `max_open`
+/// of them at once (at least 2): the first `max_open` are merged, then the result with the
+/// next `max_open - 1`, and so on. The result has the same bytes as one [`compact`] of all.
+pub fn compact_batched<'a, T>(
+    inputs: &[T],
+    mut open: impl FnMut(&T) -> Result<BoxedDecoder<'a>>,
+    max_open: usize,
+) -> Result<SpooledTempFile> {
+    let max_open = max_open.max(2);
+    let mut carried: Option<SpooledTempFile> = None;
+    let mut rest = inputs;
+    loop {
+        let room = max_open - usize::from(carried.is_some());
+        let (batch, tail) = rest.split_at(room.min(rest.len()));
+        let mut decoders: Vec<BoxedDecoder<'a>> = Vec::with_capacity(max_open);
+        if let Some(mut prev) = carried.take() {
+            prev.seek(SeekFrom::Start(0))
+                .map_err(Error::io("rewind partly compacted ltx file"))?;
+            let reader = BufReader::with_capacity(1 << 16, prev);
+            decoders.push(Decoder::new(Box::new(reader) as Box<dyn Read>)?);
+        }
+        for input in batch {
+            decoders.push(open(input)?);
+        }
+        let (out, _) = compact(decoders, SpooledTempFile::new(4 << 20))?;
+        rest = tail;
+        if rest.is_empty() {
+            return Ok(out);
+        }
+        carried = Some(out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +188,56 @@ mod tests {
             })
         ));
         assert!(matches!(run(&[]), Err(Error::Misuse(_))));
+    }
+
+    #[test]
+    fn batched_merges_match_one_merge_and_keep_few_files_open() {
+        use std::cell::Cell;
+        use std::rc::Rc;
+        struct Counted(std::io::Cursor<Vec<u8>>, Rc<Cell<(usize, usize)>>);
+        impl Read for Counted {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.0.read(buf)
+            }
+        }
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                let (open, peak) = self.1.get();
+                self.1.set((open - 1, peak));
+            }
+        }
+        // 50 files, with shrinks and regrowths on the way.
+        let files: Vec<Vec<u8>> = (0..50u64)
+            .map(|i| {
+                let commit = 3 + (i % 7) as u32;
+                let pages: Vec<(u32, u8)> = (1..=commit)
+                    .filter(|p| (u64::from(*p) + i) % 3 == 0 || *p == 1)
+                    .map(|p| (p, i as u8))
+                    .collect();
+                file(i + 2, i + 2, commit, &pages)
+            })
+            .collect();
+        let whole = run(&files).unwrap();
+        for max_open in [2, 4, 7, 64] {
+            let count = Rc::new(Cell::new((0usize, 0usize)));
+            let open = |f: &Vec<u8>| {
+                let (open, peak) = count.get();
+                count.set((open + 1, peak.max(open + 1)));
+                let reader = Counted(std::io::Cursor::new(f.clone()), Rc::clone(&count));
+                Decoder::new(Box::new(reader) as Box<dyn Read>)
+            };
+            let mut out = compact_batched(&files, open, max_open).unwrap();
+            let mut bytes = Vec::new();
+            out.seek(SeekFrom::Start(0)).unwrap();
+            out.read_to_end(&mut bytes).unwrap();
+            assert!(bytes == whole, "{max_open} at a time gives other bytes");
+            let (open, peak) = count.get();
+            assert_eq!(open, 0);
+            assert!(
+                peak <= max_open,
+                "{peak} inputs open at once, limit {max_open}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! fields or by `url`, plus top-level S3 keys and the compaction, snapshot and retention keys
 //! (`schedule.rs`). `$VAR` and `${VAR}` are expanded from the environment before parsing, as
 //! the official tool does. Keys the official tool acts on but this crate cannot honour (other
-//! replica types, several replicas, `retention.enabled: false`) are refused by name; keys
+//! replica types, several replicas) are refused by name; keys
 //! neither tool acts on are ignored.
 
 mod schedule;

@@ -16,7 +16,8 @@
 //!   as the L9 snapshot; recovery of the replica's position on start (after a clean close
 //!   too, by a page digest kept beside the database: no second upload); checkpoints (PASSIVE
 //!   after shipping, TRUNCATE when idle) under a read lock that keeps unshipped frames safe;
-//!   compaction levels, daily snapshots and retention on the official schedule.
+//!   compaction levels on the official schedule, daily snapshots, and retention that keeps a
+//!   restore window (30 days of daily points, 48 hours of every point; the official rule too).
 //! - [`compact`] — merges LTX files with consecutive TXIDs into one (compaction levels).
 //! - [`config`] — the official `litestream.yml` subset (with `$ENV` expansion) and the replica
 //!   clients it describes.

@@ -7,7 +7,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-pub use plan::{plan_restore, reachable_txid};
+pub use plan::{plan_restore, reachable_txid, restorable_txids};
 
 use crate::error::{Error, Result};
 use crate::ltx::{lock_pgno, Decoder, LtxFileId};

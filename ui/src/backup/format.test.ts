@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, bytes, duration } from "./format";
+import { ago, bytes, duration, restorePolicy } from "./format";
 
 describe("backup formatting", () => {
   it("says how long ago", () => {
@@ -17,5 +17,12 @@ describe("backup formatting", () => {
     expect(duration(0)).toBe("0 s");
     expect(duration(1500)).toBe("1.5 s");
     expect(duration(120_000)).toBe("2 min");
+  });
+  it("says how dense the restore points are", () => {
+    const h = 3_600_000;
+    expect(restorePolicy(48 * h, 30 * 24 * h)).toBe("every hour for the last 2 days, every day for the last 30 days");
+    expect(restorePolicy(0, 24 * h)).toBe("every day for the last day");
+    expect(restorePolicy(12 * h, 7 * 24 * h)).toBe("every hour for the last 12 hours, every day for the last 7 days");
+    expect(restorePolicy(48 * h, 24 * h)).toBe("every hour for the last 2 days");
   });
 });

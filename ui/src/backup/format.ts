@@ -37,3 +37,24 @@ export function fromLocalInput(value: string): number | null {
   const t = new Date(value).getTime();
   return Number.isNaN(t) ? null : t;
 }
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** "the last 2 days", "the last day", "the last 12 hours". */
+function last(ms: number): string {
+  if (ms >= DAY_MS && ms % DAY_MS === 0) {
+    const d = ms / DAY_MS;
+    return d === 1 ? "the last day" : `the last ${d} days`;
+  }
+  const h = Math.max(1, Math.round(ms / HOUR_MS));
+  return h === 1 ? "the last hour" : `the last ${h} hours`;
+}
+
+/** How dense the restore points are: "every hour for the last 2 days, every day for the last 30 days". */
+export function restorePolicy(hourlyForMs: number, dailyForMs: number): string {
+  const parts: string[] = [];
+  if (hourlyForMs > 0) parts.push(`every hour for ${last(hourlyForMs)}`);
+  if (dailyForMs > hourlyForMs) parts.push(`every day for ${last(dailyForMs)}`);
+  return parts.join(", ");
+}

@@ -2,6 +2,14 @@
 import type { RestorePoint } from "./RestorePoint";
 
 /**
- * The span of time a restore can reach.
+ * The span of time a restore can reach, and how dense its points are.
  */
-export type RestoreWindow = { earliest: RestorePoint, latest: RestorePoint, };
+export type RestoreWindow = { earliest: RestorePoint, latest: RestorePoint, 
+/**
+ * Every change (at least one point an hour) can be restored for this long (ms).
+ */
+hourlyForMs: number, 
+/**
+ * One point a day (a snapshot) is kept for this long (ms).
+ */
+dailyForMs: number, };

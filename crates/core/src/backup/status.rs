@@ -3,10 +3,10 @@
 //! no request) and the commits not yet shipped (the lag).
 
 use crate::UiError;
-use litestream_rs::replicate::{RunEvent, SNAPSHOT_LEVEL};
+use litestream_rs::replicate::{RunEvent, Schedule, SNAPSHOT_LEVEL};
 use litestream_rs::LtxFileInfo;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use ts_rs::TS;
 
 /// Whether backups run.
@@ -41,12 +41,19 @@ pub struct RestorePoint {
     pub snapshot: bool,
 }
 
-/// The span of time a restore can reach.
+/// The span of time a restore can reach, and how dense its points are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RestoreWindow {
     pub earliest: RestorePoint,
     pub latest: RestorePoint,
+    /// Every change (at least one point an hour) can be restored for this long (ms).
+    #[ts(type = "number")]
+    pub hourly_for_ms: i64,
+    /// One point a day (a snapshot) is kept for this long (ms).
+    #[ts(type = "number")]
+    pub daily_for_ms: i64,
 }
 
 /// The outcome of the last "verify".
@@ -203,8 +210,14 @@ impl Tracker {
     }
 }
 
-/// Size, snapshots and restore window of a replica's files.
+fn duration_ms(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Size, snapshots and restore window of a replica's files (kept by the app's schedule, the
+/// default one).
 pub(crate) fn describe_files(files: &[LtxFileInfo], s: &mut BackupStatus) {
+    let schedule = Schedule::default();
     s.replica_bytes = files.iter().map(|f| f.size).sum();
     let mut snaps: Vec<RestorePoint> = files
         .iter()
@@ -226,26 +239,109 @@ pub(crate) fn describe_files(files: &[LtxFileInfo], s: &mut BackupStatus) {
                 timestamp_ms: l.timestamp_ms,
                 snapshot: l.id.level == SNAPSHOT_LEVEL,
             },
+            hourly_for_ms: schedule.level_retention.map_or(0, duration_ms),
+            daily_for_ms: duration_ms(schedule.snapshot_retention),
         }),
         _ => None,
     };
     s.snapshots = snaps;
 }
 
-/// Every TXID the files can restore to, newest first, each with the time it was current.
+/// Every TXID the files can restore to, newest first, each with the time it was current: one
+/// planning pass over the files, whatever their number.
 pub(crate) fn restore_points(files: &[LtxFileInfo]) -> Vec<RestorePoint> {
-    let mut ends: Vec<&LtxFileInfo> = files.iter().collect();
     // For one TXID, the smallest level's time (L0: the commit's own header time).
-    ends.sort_by_key(|f| (std::cmp::Reverse(f.id.max_txid), f.id.level));
-    ends.dedup_by_key(|f| f.id.max_txid);
-    ends.into_iter()
-        .filter(|f| litestream_rs::restore::plan_restore(files, Some(f.id.max_txid)).is_ok())
-        .map(|f| RestorePoint {
-            txid: f.id.max_txid,
-            timestamp_ms: f.timestamp_ms,
-            snapshot: files
-                .iter()
-                .any(|g| g.id.level == SNAPSHOT_LEVEL && g.id.max_txid == f.id.max_txid),
+    let mut times: HashMap<u64, (u32, i64)> = HashMap::new();
+    for f in files {
+        let e = times
+            .entry(f.id.max_txid)
+            .or_insert((f.id.level, f.timestamp_ms));
+        if f.id.level < e.0 {
+            *e = (f.id.level, f.timestamp_ms);
+        }
+    }
+    let snapshots: HashSet<u64> = files
+        .iter()
+        .filter(|f| f.id.level == SNAPSHOT_LEVEL)
+        .map(|f| f.id.max_txid)
+        .collect();
+    litestream_rs::restore::restorable_txids(files)
+        .into_iter()
+        .rev()
+        .map(|txid| RestorePoint {
+            txid,
+            timestamp_ms: times.get(&txid).map_or(0, |t| t.1),
+            snapshot: snapshots.contains(&txid),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use litestream_rs::ltx::LtxFileId;
+
+    fn f(level: u32, min: u64, max: u64, ts: i64) -> LtxFileInfo {
+        LtxFileInfo {
+            id: LtxFileId::new(level, min, max),
+            size: max - min + 1,
+            timestamp_ms: ts,
+        }
+    }
+
+    #[test]
+    fn restore_points_are_the_planable_txids_with_their_finest_time() {
+        let files = [
+            f(9, 1, 1, 10),
+            f(0, 2, 2, 20),
+            f(1, 2, 3, 31),
+            f(0, 3, 3, 30),
+            f(9, 1, 3, 35),
+            f(0, 5, 5, 50), // after a gap: not restorable
+            f(1, 4, 6, 60),
+        ];
+        let points = restore_points(&files);
+        let got: Vec<(u64, i64, bool)> = points
+            .iter()
+            .map(|p| (p.txid, p.timestamp_ms, p.snapshot))
+            .collect();
+        assert_eq!(
+            got,
+            [(6, 60, false), (3, 30, true), (2, 20, false), (1, 10, true)]
+        );
+        for p in &points {
+            assert!(litestream_rs::restore::plan_restore(&files, Some(p.txid)).is_ok());
+        }
+        assert!(litestream_rs::restore::plan_restore(&files, Some(5)).is_err());
+    }
+
+    #[test]
+    fn the_window_runs_from_the_oldest_snapshot_and_says_how_dense_it_is() {
+        let files = [
+            f(9, 1, 1, 10),
+            f(9, 1, 40, 400),
+            f(1, 41, 50, 500),
+            f(0, 51, 51, 510),
+        ];
+        let mut s = BackupStatus {
+            state: BackupState::Running,
+            error: None,
+            target: None,
+            last_sync_ms: None,
+            lag_ms: 0,
+            waiting: 0,
+            replica_bytes: 0,
+            snapshot_count: 0,
+            snapshots: Vec::new(),
+            restore_window: None,
+            last_verification: None,
+        };
+        describe_files(&files, &mut s);
+        let w = s.restore_window.unwrap();
+        assert_eq!((w.earliest.txid, w.earliest.timestamp_ms), (1, 10));
+        assert_eq!((w.latest.txid, w.latest.timestamp_ms), (51, 510));
+        assert_eq!(w.hourly_for_ms, 48 * 3_600_000);
+        assert_eq!(w.daily_for_ms, 30 * 24 * 3_600_000);
+        assert_eq!(s.snapshot_count, 2);
+    }
 }

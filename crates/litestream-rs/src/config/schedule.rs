@@ -58,7 +58,8 @@ impl Config {
     /// defaults where it is silent). A database's `snapshot` applies to all when the top level
     /// sets none; two databases that disagree are refused, as the official tool does.
     pub fn schedule(&self) -> Result<Schedule> {
-        let mut schedule = Schedule::default();
+        // The drop-in tool keeps the official retention (the app's restore window is longer).
+        let mut schedule = Schedule::official();
         if let Some(levels) = &self.levels {
             let max = SNAPSHOT_LEVEL as usize - 1;
             if levels.len() > max {
@@ -93,11 +94,9 @@ impl Config {
             };
         }
         if self.retention.enabled == Some(false) {
-            return Err(invalid(
-                "retention.enabled: false is not supported by litestream-rs, which always \
-                 enforces snapshot.retention and l0-retention; remove the key or set it to true"
-                    .into(),
-            ));
+            // Official: old snapshots and level files stay (a bucket lifecycle rule deletes
+            // them); compacted L0 files still go.
+            schedule.retention_enabled = false;
         }
         Ok(schedule)
     }
@@ -146,7 +145,7 @@ mod tests {
 
     #[test]
     fn silence_means_the_official_defaults() {
-        assert_eq!(parse(DB).unwrap().schedule().unwrap(), Schedule::default());
+        assert_eq!(parse(DB).unwrap().schedule().unwrap(), Schedule::official());
     }
 
     #[test]
@@ -197,6 +196,19 @@ mod tests {
     }
 
     #[test]
+    fn retention_enabled_false_keeps_old_snapshots_and_levels() {
+        let s = parse(&format!("retention:\n  enabled: false\n{DB}"))
+            .unwrap()
+            .schedule()
+            .unwrap();
+        assert!(!s.retention_enabled);
+        assert_eq!(
+            s.snapshot_retention,
+            Schedule::official().snapshot_retention
+        );
+    }
+
+    #[test]
     fn invalid_or_unsupported_values_are_refused_by_key() {
         for (yaml, key) in [
             ("snapshot:\n  interval: 0s\n", "snapshot.interval"),
@@ -204,7 +216,6 @@ mod tests {
             ("levels:\n  - interval: 0s\n", "levels[0].interval"),
             ("levels:\n  - {}\n", "levels[0].interval"),
             ("l0-retention: -1s\n", "l0-retention"),
-            ("retention:\n  enabled: false\n", "retention.enabled"),
             (
                 "levels: [{interval: 1s}, {interval: 1s}, {interval: 1s}, {interval: 1s}, \
                  {interval: 1s}, {interval: 1s}, {interval: 1s}, {interval: 1s}, \

@@ -1,15 +1,17 @@
-//! Compaction levels and retention on the official schedule: L1, L2, L3 merge the newer files
-//! of the level below at their intervals; L0 files go a while after an L1 file covers them;
-//! snapshots expire after their retention (the newest never), and with them the L1-L3 files
-//! older than the oldest snapshot kept.
+//! Compaction levels, snapshots and retention: L1, L2, L3 merge the newer files of the level
+//! below at their intervals (the official schedule); L0 files go a while after an L1 file
+//! covers them; retention keeps a restore window (`maintain/retention.rs`): by default a
+//! daily snapshot for 30 days and every point the levels reach for 48 hours, hourly at least.
 
-use std::io::{BufReader, Seek, SeekFrom};
+mod retention;
+
+use std::fmt;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use tempfile::SpooledTempFile;
-
-use super::{now_ms, Replicator};
-use crate::compact::compact;
+use super::Replicator;
+use crate::compact::compact_batched;
 use crate::error::{Error, Result};
 use crate::ltx::{Decoder, LtxFileId};
 use crate::replica::ReplicaClient;
@@ -18,18 +20,84 @@ use crate::restore::LtxFileInfo;
 /// The level holding snapshots (files from TXID 1).
 pub const SNAPSHOT_LEVEL: u32 = 9;
 
-/// When to compact, snapshot and delete. The defaults are the official ones.
+/// Compaction opens at most this many input files at once; longer runs are merged in rounds.
+pub const MAX_OPEN_INPUTS: usize = 32;
+
+const HOUR: u64 = 60 * 60;
+const DAY: u64 = 24 * HOUR;
+
+/// Where the replicator reads the time (ms since the Unix epoch) for LTX headers, snapshots,
+/// compaction and retention. The system clock by default; tests inject their own to run
+/// weeks of maintenance without sleeping.
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<dyn Fn() -> i64 + Send + Sync>>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Clock(None)
+    }
+
+    /// A clock that reads `now`.
+    pub fn from_fn(now: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        Clock(Some(Arc::new(now)))
+    }
+
+    /// The time now, in ms since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        match &self.0 {
+            Some(f) => f(),
+            None => super::now_ms(),
+        }
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Clock(injected)"
+        } else {
+            "Clock(system)"
+        })
+    }
+}
+
+impl PartialEq for Clock {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Clock {}
+
+/// When to compact, snapshot and delete. The default keeps a restore window a family can use
+/// (daily for 30 days, hourly for 48 hours); [`Schedule::official`] is the official tool's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
     /// Compaction interval of level 1, 2, 3, ...: each merges the files of the level below
     /// that it does not cover yet (30 s, 5 min, 1 h). At most 8 levels.
     pub levels: Vec<Duration>,
-    /// A new L9 snapshot is written by the first sync pass this long after the last (24 h).
+    /// A new L9 snapshot is written by the first sync pass this long after the last, when the
+    /// database changed since (24 h): the daily restore points.
     pub snapshot_interval: Duration,
-    /// Snapshots older than this are deleted, the newest never (24 h).
+    /// Snapshots older than this are deleted, the newest never (30 days; official 24 h).
     pub snapshot_retention: Duration,
+    /// Every TXID the compaction levels reach stays restorable for this long (48 h: hourly
+    /// at least, since the top level runs every hour): L1 and higher files are kept back to
+    /// the newest snapshot at least this old, which is kept too. `None` is the official
+    /// rule: they are kept back to the oldest snapshot kept.
+    pub level_retention: Option<Duration>,
     /// L0 files covered by an L1 file are deleted once they are this old (5 min).
     pub l0_retention: Duration,
+    /// Off: snapshots and compacted files are never deleted (the official
+    /// `retention.enabled: false`, for a bucket lifecycle policy); L0 files still go.
+    pub retention_enabled: bool,
+    /// The time source for headers, snapshots, compaction and retention.
+    pub clock: Clock,
 }
 
 impl Default for Schedule {
@@ -38,11 +106,25 @@ impl Default for Schedule {
             levels: vec![
                 Duration::from_secs(30),
                 Duration::from_secs(5 * 60),
-                Duration::from_secs(60 * 60),
+                Duration::from_secs(HOUR),
             ],
-            snapshot_interval: Duration::from_secs(24 * 60 * 60),
-            snapshot_retention: Duration::from_secs(24 * 60 * 60),
+            snapshot_interval: Duration::from_secs(DAY),
+            snapshot_retention: Duration::from_secs(30 * DAY),
+            level_retention: Some(Duration::from_secs(48 * HOUR)),
             l0_retention: Duration::from_secs(5 * 60),
+            retention_enabled: true,
+            clock: Clock::system(),
+        }
+    }
+}
+
+impl Schedule {
+    /// The official tool's defaults: one snapshot kept 24 h, lower levels back to it.
+    pub fn official() -> Self {
+        Schedule {
+            snapshot_retention: Duration::from_secs(DAY),
+            level_retention: None,
+            ..Schedule::default()
         }
     }
 }
@@ -83,15 +165,24 @@ fn system_ms(t: SystemTime) -> i64 {
 }
 
 impl<C: ReplicaClient> Replicator<C> {
-    /// Runs the compactions that are due and enforces retention (see [`Schedule`]).
+    /// The time by the schedule's [`Clock`].
+    pub(super) fn now_ms(&self) -> i64 {
+        self.options.schedule.clock.now_ms()
+    }
+
+    /// Runs the compactions that are due and enforces retention (see [`Schedule`]), at the
+    /// time of the schedule's [`Clock`].
     pub fn compact(&mut self) -> Result<CompactReport> {
-        self.compact_at(SystemTime::now())
+        self.compact_at_ms(self.now_ms())
     }
 
     /// [`Replicator::compact`] as if the clock read `now`: levels are due when their interval
     /// has passed since they last ran, files expire by their timestamps.
     pub fn compact_at(&mut self, now: SystemTime) -> Result<CompactReport> {
-        let now = system_ms(now);
+        self.compact_at_ms(system_ms(now))
+    }
+
+    fn compact_at_ms(&mut self, now: i64) -> Result<CompactReport> {
         let intervals: Vec<i64> = self
             .options
             .schedule
@@ -128,7 +219,7 @@ impl<C: ReplicaClient> Replicator<C> {
                 report.written.push(info);
             }
         }
-        for id in expired(&files, now, &self.options.schedule) {
+        for id in retention::expired(&files, now, &self.options.schedule) {
             self.client.delete_ltx(&id)?;
             report.deleted.push(id);
         }
@@ -142,7 +233,7 @@ impl<C: ReplicaClient> Replicator<C> {
         let Some(pos) = self.pos else {
             return Ok(None);
         };
-        let now = now_ms();
+        let now = self.now_ms();
         let interval = ms(self.options.schedule.snapshot_interval);
         let due = match self.maint.last_snapshot {
             None => true,
@@ -188,127 +279,12 @@ fn compact_level<C: ReplicaClient + ?Sized>(
         return Ok(None);
     };
     let id = LtxFileId::new(level, first.id.min_txid, last.id.max_txid);
-    let decoders = source[..run_len]
-        .iter()
-        .map(|f| Decoder::new(BufReader::with_capacity(1 << 16, client.open_ltx(&f.id)?)))
-        .collect::<Result<Vec<_>>>()?;
-    let (mut out, _) = compact(decoders, SpooledTempFile::new(4 << 20))?;
+    let open = |f: &&LtxFileInfo| -> Result<Decoder<Box<dyn Read + '_>>> {
+        let reader = BufReader::with_capacity(1 << 16, client.open_ltx(&f.id)?);
+        Decoder::new(Box::new(reader) as Box<dyn Read>)
+    };
+    let mut out = compact_batched(&source[..run_len], open, MAX_OPEN_INPUTS)?;
     out.seek(SeekFrom::Start(0))
         .map_err(Error::io("rewind compacted ltx file"))?;
     client.write_ltx(&id, &mut out).map(Some)
-}
-
-/// The files retention deletes at `now` (ms).
-fn expired(files: &[LtxFileInfo], now: i64, schedule: &Schedule) -> Vec<LtxFileId> {
-    let at = |level: u32| {
-        let mut v: Vec<&LtxFileInfo> = files.iter().filter(|f| f.id.level == level).collect();
-        v.sort_by_key(|f| f.id);
-        v
-    };
-    let mut out = Vec::new();
-    // L0: covered by L1 and old enough, stopping at the first file that is too young; the
-    // newest L0 file always stays.
-    let covered = at(1).iter().map(|f| f.id.max_txid).max().unwrap_or(0);
-    let l0 = at(0);
-    let young = now.saturating_sub(ms(schedule.l0_retention));
-    for f in l0.iter().take(l0.len().saturating_sub(1)) {
-        if f.timestamp_ms > young {
-            break;
-        }
-        if f.id.max_txid <= covered {
-            out.push(f.id);
-        }
-    }
-    // Snapshots: expired ones go, the newest stays; lower levels go below the oldest kept.
-    let snapshots = at(SNAPSHOT_LEVEL);
-    let Some(newest) = snapshots.iter().max_by_key(|f| f.id.max_txid).map(|f| f.id) else {
-        return out;
-    };
-    let old = now.saturating_sub(ms(schedule.snapshot_retention));
-    let (kept, gone): (Vec<&&LtxFileInfo>, Vec<&&LtxFileInfo>) = snapshots
-        .iter()
-        .partition(|f| f.id == newest || f.timestamp_ms >= old);
-    out.extend(gone.iter().map(|f| f.id));
-    let floor = kept.iter().map(|f| f.id.max_txid).min().unwrap_or(0);
-    for level in 1..=schedule.levels.len() as u32 {
-        let files = at(level);
-        let keep = files.iter().map(|f| f.id.max_txid).max();
-        out.extend(
-            files
-                .iter()
-                .filter(|f| f.id.max_txid < floor && Some(f.id.max_txid) != keep)
-                .map(|f| f.id),
-        );
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MIN: i64 = 60_000;
-
-    fn f(level: u32, min: u64, max: u64, ts: i64) -> LtxFileInfo {
-        LtxFileInfo {
-            id: LtxFileId::new(level, min, max),
-            size: 1,
-            timestamp_ms: ts,
-        }
-    }
-
-    #[test]
-    fn l0_files_go_once_covered_and_old_but_never_the_newest() {
-        let s = Schedule::default();
-        let files = [
-            f(0, 2, 2, 0),
-            f(0, 3, 3, MIN),
-            f(0, 4, 4, 10 * MIN),
-            f(0, 5, 5, 0),
-            f(1, 2, 4, 10 * MIN),
-        ];
-        // At 7 min: 2 and 3 are old and covered; 4 is too young, so the scan stops there.
-        let ids: Vec<u64> = expired(&files, 7 * MIN, &s)
-            .iter()
-            .map(|i| i.max_txid)
-            .collect();
-        assert_eq!(ids, [2, 3]);
-        // Nothing covered by L1: nothing goes.
-        assert_eq!(expired(&files[..4], 60 * MIN, &s), []);
-        // Everything covered and old: all but the newest L0 file.
-        let files = [f(0, 2, 2, 0), f(0, 3, 3, 0), f(1, 2, 3, 0)];
-        let ids: Vec<u64> = expired(&files, 60 * MIN, &s)
-            .iter()
-            .map(|i| i.max_txid)
-            .collect();
-        assert_eq!(ids, [2]);
-    }
-
-    #[test]
-    fn expired_snapshots_go_with_the_levels_below_the_oldest_kept_one() {
-        let s = Schedule::default();
-        let day = 24 * 60 * MIN;
-        let files = [
-            f(9, 1, 1, 0),
-            f(9, 1, 8, day),
-            f(9, 1, 12, day + 60 * MIN),
-            f(1, 2, 5, 0),
-            f(1, 6, 8, 0),
-            f(1, 9, 12, 0),
-            f(2, 2, 8, 0),
-            f(3, 2, 5, 0),
-        ];
-        // At day + 2h the first snapshot is older than 24 h; the oldest kept one ends at 8.
-        let gone = expired(&files, day + 120 * MIN, &s);
-        // (A file ending at 8 is kept, as the official retention does.)
-        assert_eq!(gone, [LtxFileId::new(9, 1, 1), LtxFileId::new(1, 2, 5)]);
-        // Much later every snapshot is old, but the newest stays and bounds the levels; the
-        // last file of each level always stays.
-        let gone = expired(&files, 10 * day, &s);
-        assert!(gone.contains(&LtxFileId::new(9, 1, 8)));
-        assert!(!gone.contains(&LtxFileId::new(9, 1, 12)));
-        assert!(!gone.contains(&LtxFileId::new(1, 9, 12)));
-        assert!(!gone.contains(&LtxFileId::new(2, 2, 8)));
-        assert!(!gone.contains(&LtxFileId::new(3, 2, 5)));
-    }
 }

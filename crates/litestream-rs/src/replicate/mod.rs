@@ -54,7 +54,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use lock::{CheckpointMode, CheckpointReport};
-pub use maintain::{CompactReport, Schedule, SNAPSHOT_LEVEL};
+pub use maintain::{Clock, CompactReport, Schedule, MAX_OPEN_INPUTS, SNAPSHOT_LEVEL};
 pub use recover::{Position, Resync};
 pub use report::{ShipKind, Shipped, SyncReport, UploadError};
 pub use run::{ReplicatorHandle, RunEvent};
@@ -342,7 +342,7 @@ impl<C: ReplicaClient> Replicator<C> {
         };
         let commit = last.db_size;
         let txid = pos.txid + 1;
-        let header = Header::new(idx.header.page_size, commit, txid, txid, now_ms());
+        let header = Header::new(idx.header.page_size, commit, txid, txid, self.now_ms());
         let encoded = encode_wal_changes(wal, &idx, header)?;
         let after = Position {
             txid,
@@ -361,7 +361,7 @@ impl<C: ReplicaClient> Replicator<C> {
         kind: ShipKind,
     ) -> Result<Option<Shipped>> {
         let idx = wal.scan_all()?;
-        let header = Header::new(4096, 0, txid, txid, now_ms());
+        let header = Header::new(4096, 0, txid, txid, self.now_ms());
         let Some(encoded) = encode_full(&self.db_file, wal, idx.as_ref(), header)? else {
             return Ok(None); // the database has no pages yet
         };

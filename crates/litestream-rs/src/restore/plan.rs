@@ -7,8 +7,13 @@
 //! single pass over positions in ascending order finds the cheapest chain (fewest bytes, then
 //! fewest files). The official planner instead takes the newest L9 snapshot and then greedily the
 //! file reaching furthest; both yield the same database.
+//!
+//! The pass keeps the files spanning the current position in a set (added in min TXID order,
+//! dropped once behind), so it costs O(n log n) for n files rather than positions x files:
+//! a month of files plans in milliseconds, and [`restorable_txids`] lists every point at once.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use super::LtxFileInfo;
 use crate::error::{Error, Result};
@@ -53,6 +58,16 @@ pub fn reachable_txid(files: &[LtxFileInfo]) -> u64 {
         .unwrap_or(0)
 }
 
+/// Every TXID `files` can rebuild the database at, ascending (empty when there is no
+/// snapshot): one pass, the same answer as [`plan_restore`] succeeding for each.
+pub fn restorable_txids(files: &[LtxFileInfo]) -> Vec<u64> {
+    let candidates = candidates(files, u64::MAX);
+    cheapest_paths(&candidates)
+        .into_iter()
+        .filter_map(|(pos, b)| b.map(|_| pos))
+        .collect()
+}
+
 /// The files usable for `target`, in deterministic tie-breaking order: on equal cost the
 /// earlier candidate wins, so higher levels (fewer, larger files), then narrower ranges.
 fn candidates(files: &[LtxFileInfo], target: u64) -> Vec<&LtxFileInfo> {
@@ -77,6 +92,16 @@ type Best = BTreeMap<u64, Option<((u64, usize), u64, usize)>>;
 fn cheapest_paths(candidates: &[&LtxFileInfo]) -> Best {
     let mut best: Best = BTreeMap::new();
     best.insert(0, None);
+    // Files that continue a chain (min TXID above 1), by min TXID; `active` holds, by
+    // candidate index (the tie-breaking order), those starting at or before `pos + 1`, and
+    // `ends` finds the ones that are behind `pos`.
+    let mut by_min: Vec<usize> = (0..candidates.len())
+        .filter(|&i| candidates[i].id.min_txid > 1)
+        .collect();
+    by_min.sort_by_key(|&i| candidates[i].id.min_txid);
+    let mut next = 0;
+    let mut active = BTreeSet::new();
+    let mut ends = BinaryHeap::new();
     let mut cursor = 0u64;
     while let Some((&pos, entry)) = best.range(cursor..).next() {
         let cost = entry.map_or((0, 0), |b| b.0);
@@ -86,16 +111,30 @@ fn cheapest_paths(candidates: &[&LtxFileInfo]) -> Best {
             break;
         };
         cursor = after;
-        for (i, f) in candidates.iter().enumerate() {
-            let applies = if pos == 0 {
-                f.id.min_txid == 1
-            } else {
-                f.id.min_txid > 1 && f.id.min_txid <= after && f.id.max_txid > pos
-            };
-            if !applies {
-                continue;
+        let mut moves: Vec<usize> = Vec::new();
+        if pos == 0 {
+            moves.extend((0..candidates.len()).filter(|&i| candidates[i].id.min_txid == 1));
+        } else {
+            while let Some(&i) = by_min.get(next) {
+                if candidates[i].id.min_txid > after {
+                    break;
+                }
+                active.insert(i);
+                ends.push(Reverse((candidates[i].id.max_txid, i)));
+                next += 1;
             }
-            let next = (cost.0 + f.size, cost.1 + 1);
+            while let Some(&Reverse((max, i))) = ends.peek() {
+                if max > pos {
+                    break;
+                }
+                active.remove(&i);
+                ends.pop();
+            }
+            moves.extend(active.iter().copied());
+        }
+        for i in moves {
+            let f = candidates[i];
+            let next = (cost.0.saturating_add(f.size), cost.1 + 1);
             let slot = best.entry(f.id.max_txid).or_insert(None);
             if slot.is_none_or(|(c, _, _)| next < c) {
                 *slot = Some((next, pos, i));
@@ -177,6 +216,34 @@ mod tests {
             [(0, 1, 1), (0, 2, 2), (0, 3, 3)]
         );
         assert_eq!(ids(&plan_restore(&files, Some(8)).unwrap()), [(1, 1, 8)]);
+    }
+
+    #[test]
+    fn restorable_txids_are_the_targets_that_plan() {
+        // Snapshots, overlapping levels, a gap and a resync: a deterministic jumble.
+        let mut seed = 7u64;
+        let mut rnd = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..30 {
+            let mut files = Vec::new();
+            for _ in 0..40 {
+                let min = 1 + rnd(60);
+                let max = min + rnd(6);
+                let level = [0, 1, 2, 3, 9][rnd(5) as usize];
+                let min = if level == 9 { 1 } else { min };
+                files.push(f(level, min, max, 1 + rnd(100)));
+            }
+            let listed = restorable_txids(&files);
+            let planned: Vec<u64> = (1..=70)
+                .filter(|t| plan_restore(&files, Some(*t)).is_ok())
+                .collect();
+            assert_eq!(listed, planned);
+            assert_eq!(listed.last().copied().unwrap_or(0), reachable_txid(&files));
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use litestream_rs::ltx::LtxFileId;
+use litestream_rs::replicate::Schedule;
 use litestream_rs::{
     restore_replica, Error, FileReplica, ReplicaClient, Replicator, ReplicatorOptions,
     RestoreOptions,
@@ -24,6 +25,13 @@ fn listed(replica: &FileReplica) -> Vec<(u32, u64, u64)> {
     ids(&files)
 }
 
+fn official() -> ReplicatorOptions {
+    ReplicatorOptions {
+        schedule: Schedule::official(),
+        ..ReplicatorOptions::default()
+    }
+}
+
 #[test]
 fn compacted_levels_and_retention_keep_every_restore_byte_identical() {
     let t0 = SystemTime::now();
@@ -33,7 +41,7 @@ fn compacted_levels_and_retention_keep_every_restore_byte_identical() {
     let conn = open_wal_db(&db);
     seed(&conn);
     let replica = FileReplica::new(dir.path().join("replica"));
-    let mut rep = Replicator::open(&db, replica.clone(), ReplicatorOptions::default()).unwrap();
+    let mut rep = Replicator::open(&db, replica.clone(), official()).unwrap();
     rep.sync().unwrap();
     let mut dumps = BTreeMap::from([(1u64, dump(&conn))]);
     let step = |rep: &mut Replicator<FileReplica>, dumps: &mut BTreeMap<u64, _>, i: usize| {
@@ -131,7 +139,7 @@ fn compacted_levels_and_retention_keep_every_restore_byte_identical() {
 
     // A restarted replicator continues from the compacted replica.
     drop(rep);
-    let mut rep = Replicator::open(&db, replica.clone(), ReplicatorOptions::default()).unwrap();
+    let mut rep = Replicator::open(&db, replica.clone(), official()).unwrap();
     workload_step(&conn, 8);
     let shipped = rep.sync().unwrap().shipped.unwrap();
     assert_eq!(shipped.file.id.max_txid, 10);

@@ -8,6 +8,7 @@ mod compact;
 mod corruption;
 mod hostile;
 mod maintenance_faults;
+mod month;
 mod moto;
 mod official;
 mod official_reads_ours;
