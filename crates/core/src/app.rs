@@ -24,8 +24,8 @@ pub struct App {
     pub(crate) generator: crate::generate::Generator,
     /// Parent controls' clock: month boundaries, the PIN's lock-out (tests inject one).
     pub(crate) clock: Arc<dyn crate::parent::clock::Clock>,
-    /// Until when (Unix ms) a right parent PIN keeps parent-only actions open.
-    pub(crate) parent_session: std::sync::Mutex<Option<i64>>,
+    /// The open parent session and the PIN's lock-out, on the monotonic clock.
+    pub(crate) parent_session: std::sync::Mutex<crate::parent::pin::ParentState>,
     /// The backup replicator (see [`crate::backup`]).
     pub(crate) backup: crate::backup::Service,
     /// Gallery deletes that can still be undone (see [`crate::gallery`]).
@@ -41,11 +41,14 @@ impl std::fmt::Debug for dyn SecretStore {
 impl App {
     /// Opens (creating if needed) the data folder and its database.
     pub fn open(data_dir: &Path) -> Result<App> {
-        std::fs::create_dir_all(data_dir).map_err(|source| crate::Error::WriteFile {
-            path: data_dir.to_owned(),
-            source,
-        })?;
-        let store = Arc::new(Store::open(&paths::db_path(data_dir))?);
+        let write_err = |path: &Path| {
+            let path = path.to_owned();
+            move |source| crate::Error::WriteFile { path, source }
+        };
+        paths::create_private_dir(data_dir).map_err(write_err(data_dir))?;
+        let db = paths::db_path(data_dir);
+        let store = Arc::new(Store::open(&db)?);
+        paths::restrict_db(&db).map_err(write_err(&db))?;
         Ok(App {
             store,
             data_dir: data_dir.to_owned(),

@@ -50,12 +50,18 @@ pub enum Error {
     PromptBlocked,
     #[error("a parent needs to enter the PIN for this")]
     ParentLocked,
-    #[error("that PIN is not right: {tries_left} more tries before it locks for a minute")]
+    #[error("that PIN is not right: {tries_left} more tries before it locks for a while")]
     WrongPin { tries_left: u32 },
     #[error("too many wrong PINs: try again in {seconds} s")]
     PinLockedOut { seconds: u64 },
     #[error("that is not the Replicate token saved on this computer")]
     PinResetRefused,
+    #[error("the input {0:?} looks like a safety switch that Skaitch cannot set to its strictest: leave it out")]
+    SafetySwitch(String),
+    #[error("a picture is still being made from {0}: cancel it (or let it finish), then delete")]
+    GenerationInProgress(&'static str),
+    #[error("the Replicate address {0:?} is refused: the token goes only over https, or to this computer")]
+    InsecureReplicateUrl(String),
 }
 
 /// The core's result type.
@@ -161,7 +167,10 @@ impl Error {
             Error::UnknownModel(_)
             | Error::UnknownStyle(_)
             | Error::InvalidRequest { .. }
-            | Error::SchemaNotLoaded(_) => ErrorKind::Invalid,
+            | Error::SchemaNotLoaded(_)
+            | Error::SafetySwitch(_)
+            | Error::GenerationInProgress(_)
+            | Error::InsecureReplicateUrl(_) => ErrorKind::Invalid,
             Error::Background(_) => ErrorKind::Internal,
             Error::PromptBlocked => ErrorKind::PromptBlocked,
             Error::ParentLocked => ErrorKind::ParentLocked,

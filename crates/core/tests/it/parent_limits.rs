@@ -1,0 +1,62 @@
+//! The monthly limit never counts a run of unknown price as free: with a limit set, a
+//! generation on a model with no known price (ControlNet Scribble, any model by name) is held,
+//! unsent, until a parent allows it, and the month says how many ran at an unknown price.
+
+use super::generate_support::*;
+use skaitch_core::parent::CostKind;
+use skaitch_core::store::GenerationStatus as S;
+use skaitch_testkit::replicate_server::Route;
+use std::time::Duration;
+
+#[tokio::test]
+async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unpriced() {
+    let e = env();
+    let s = sketch(&e.app, 1);
+    // No limit: an unknown price holds nothing (it is only shown as unknown).
+    let free_run = e
+        .app
+        .generate(request(s, "controlnet-scribble", "cartoon"))
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(finish(&e.app, free_run).await.status, S::Succeeded);
+    assert_eq!(e.server.requests_to(Route::CreatePrediction).len(), 1);
+
+    // A limit far from reached: still, Scribble's price is unknown, so it could cost anything.
+    e.app.set_monthly_limit(Some(100.0)).unwrap();
+    let id = e
+        .app
+        .generate(request(s, "controlnet-scribble", "comic"))
+        .await
+        .unwrap()
+        .id;
+    let held = reach(&e.app, id, S::Held).await;
+    assert!(held.note.unwrap().contains("No price is known"));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(e.app.generation(id).unwrap().status, S::Held);
+    assert_eq!(
+        e.server.requests_to(Route::CreatePrediction).len(),
+        1,
+        "nothing was sent"
+    );
+    let m = e.app.spending().unwrap();
+    assert_eq!((m.held, m.unknown, m.reached), (1, 1, false), "{m:?}");
+
+    // A priced model still goes at once.
+    let flux = e
+        .app
+        .generate(request(s, "flux-kontext-pro", "clay"))
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(finish(&e.app, flux).await.status, S::Succeeded);
+
+    // A parent allows it: it goes, and the month counts it among the unpriced.
+    e.app.allow_generation(id).unwrap();
+    let g = finish(&e.app, id).await;
+    assert_eq!(g.status, S::Succeeded, "{:?}", g.error);
+    assert_eq!(g.cost.unwrap().kind, CostKind::Unknown);
+    let m = e.app.spending().unwrap();
+    assert_eq!((m.held, m.unknown, m.generations), (0, 2, 3), "{m:?}");
+    assert!((m.usd - 0.04).abs() < 1e-9);
+}
