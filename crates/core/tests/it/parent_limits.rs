@@ -60,3 +60,33 @@ async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unp
     assert_eq!((m.held, m.unknown, m.generations), (0, 2, 3), "{m:?}");
     assert!((m.usd - 0.04).abs() < 1e-9);
 }
+
+#[tokio::test]
+async fn a_new_generation_never_inherits_a_deleted_ones_id_or_cost() {
+    let e = env();
+    let s = sketch(&e.app, 1);
+    let first = e
+        .app
+        .generate(request(s, "controlnet-scribble", "cartoon"))
+        .await
+        .unwrap()
+        .id;
+    let old = finish(&e.app, first).await;
+    assert_eq!(old.cost.unwrap().kind, CostKind::Unknown);
+    e.app
+        .delete_art(skaitch_core::store::trash::DeleteTarget::Generation(first))
+        .unwrap();
+    let next = e
+        .app
+        .generate(request(s, "flux-kontext-pro", "clay"))
+        .await
+        .unwrap()
+        .id;
+    assert_ne!(next, first, "a deleted generation's id is not given again");
+    let g = finish(&e.app, next).await;
+    let cost = g.cost.expect("its own cost is recorded");
+    assert_eq!((cost.kind, cost.usd), (CostKind::Image, Some(0.04)));
+    let m = e.app.spending().unwrap();
+    assert!((m.usd - 0.04).abs() < 1e-9, "{m:?}");
+    assert_eq!((m.generations, m.unknown), (2, 1));
+}
