@@ -19,7 +19,7 @@ fn switchy() -> ModelConfig {
         owner: "acme".into(),
         name: "switchy".into(),
         version: "c".repeat(64),
-        official: false,
+        official: true,
         input_schema: json!({"type": "object", "title": "Input", "required": ["image"], "properties": {
             "prompt": {"type": "string", "x-order": 0},
             "image": {"type": "string", "format": "uri", "x-order": 1},
