@@ -193,6 +193,8 @@ fn replicate_kind(e: &skaitch_replicate::Error) -> ErrorKind {
             ErrorKind::Network
         }
         R::Deadline { .. } => ErrorKind::TimedOut,
+        // A model's output from elsewhere than Replicate, or too large: the model's doing.
+        R::Refused { .. } => ErrorKind::ModelFailed,
         _ => ErrorKind::Internal,
     }
 }
