@@ -193,6 +193,34 @@ fn describe(e: &reqwest::Error) -> String {
     s
 }
 
+/// The most bytes of one answer (an output picture included): a hostile model must not stream
+/// gigabytes into memory.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+enum Capped {
+    Http(reqwest::Error),
+    TooLarge,
+}
+
+/// The body of `resp`, refused past [`MAX_BODY_BYTES`] (by its `Content-Length` before
+/// reading, or as soon as the chunks read pass it).
+async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Vec<u8>, Capped> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(Capped::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Capped::Http)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(Capped::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,32 +297,4 @@ mod tests {
             Verdict::Done(_)
         ));
     }
-}
-
-/// The most bytes of one answer (an output picture included): a hostile model must not stream
-/// gigabytes into memory.
-pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
-
-enum Capped {
-    Http(reqwest::Error),
-    TooLarge,
-}
-
-/// The body of `resp`, refused past [`MAX_BODY_BYTES`] (by its `Content-Length` before
-/// reading, or as soon as the chunks read pass it).
-async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Vec<u8>, Capped> {
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
-        return Err(Capped::TooLarge);
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(Capped::Http)? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(Capped::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
