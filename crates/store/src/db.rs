@@ -95,6 +95,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Like [`Store::write`], but the commit is on disk when this returns, power cut or not
+    /// (`synchronous = FULL` for this one transaction; every other write keeps `NORMAL`, which
+    /// may lose the last commits in a power cut). For the few writes whose loss costs money.
+    pub fn write_durable<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let out = (|| -> Result<T> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        drop(conn);
+        let out = out?;
+        self.notify_commit();
+        Ok(out)
+    }
+
     fn notify_commit(&self) {
         let listener = self
             .commit_listener
