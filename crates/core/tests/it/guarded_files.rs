@@ -139,3 +139,16 @@ async fn the_token_goes_only_over_https_or_to_this_computer() {
         .await
         .unwrap();
 }
+
+#[test]
+fn the_app_does_not_start_an_empty_sketchbook_beside_a_kept_copy() {
+    let dir = DataDir::new();
+    let data = dir.join("data");
+    drop(skaitch_core::App::open(&data).unwrap());
+    let db = skaitch_core::paths::db_path(&data);
+    std::fs::rename(&db, data.join("skaitch.db.before-restore-20261204T1900")).unwrap();
+    let err = skaitch_core::App::open(&data).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Storage, "{err}");
+    assert!(err.to_string().contains("before-restore"), "{err}");
+    assert!(!db.exists(), "no empty sketchbook was made");
+}
