@@ -60,6 +60,8 @@ pub enum Error {
     SafetySwitch(String),
     #[error("a picture is still being made from {0}: cancel it (or let it finish), then delete")]
     GenerationInProgress(&'static str),
+    #[error("Skaitch is already using the sketchbook in {0}: switch to its window (read-only commands such as `skaitch list` still work)")]
+    DataFolderInUse(PathBuf),
     #[error("the Replicate address {0:?} is refused: the token goes only over https, or to this computer")]
     InsecureReplicateUrl(String),
 }
@@ -157,9 +159,10 @@ impl Error {
             Error::Store(S::Invalid { .. } | S::DuplicateChild(_)) => ErrorKind::Invalid,
             Error::Image { .. } | Error::InvalidDraft(_) => ErrorKind::Invalid,
             Error::Store(S::NewerSchema { .. } | S::DiskFull(_)) => ErrorKind::Storage,
-            Error::ReadFile { .. } | Error::WriteFile { .. } | Error::NoDataDir => {
-                ErrorKind::Storage
-            }
+            Error::ReadFile { .. }
+            | Error::WriteFile { .. }
+            | Error::NoDataDir
+            | Error::DataFolderInUse(_) => ErrorKind::Storage,
             Error::Store(_) => ErrorKind::Storage,
             Error::MissingToken => ErrorKind::MissingToken,
             Error::Keychain(_) => ErrorKind::Keychain,

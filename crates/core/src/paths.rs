@@ -40,6 +40,29 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DB_FILE)
 }
 
+/// The file whose OS lock says which `App` owns the data folder.
+pub const FOLDER_LOCK_FILE: &str = "skaitch.lock";
+
+/// Takes the data folder's lock (held while the returned file is open; the OS drops it when
+/// the process ends), or [`Error::DataFolderInUse`] when another `App` holds it.
+pub fn hold_data_dir(dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join(FOLDER_LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| Error::WriteFile {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::DataFolderInUse(dir.to_owned())),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::WriteFile { path, source }),
+    }
+}
+
 /// Makes the data folder (and its parents) if needed, readable by this account only.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();

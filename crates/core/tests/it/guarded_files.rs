@@ -152,3 +152,26 @@ fn the_app_does_not_start_an_empty_sketchbook_beside_a_kept_copy() {
     assert!(err.to_string().contains("before-restore"), "{err}");
     assert!(!db.exists(), "no empty sketchbook was made");
 }
+
+#[test]
+fn one_app_at_a_time_holds_a_data_folder() {
+    let dir = DataDir::new();
+    let data = dir.join("data");
+    let first = skaitch_core::App::open(&data).unwrap();
+    let s = first
+        .save_drawing(images::png(96, 72, 1), None, "mine")
+        .unwrap()
+        .id;
+    let err = skaitch_core::App::open(&data).unwrap_err();
+    assert!(
+        matches!(err, skaitch_core::Error::DataFolderInUse(_)),
+        "{err}"
+    );
+    assert!(err.to_string().contains("read-only commands"), "{err}");
+    // Beside it, reading is fine.
+    let reader = skaitch_core::App::open_read_only(&data).unwrap();
+    assert_eq!(reader.sketch(s).unwrap().title, "mine");
+    drop(first);
+    let next = skaitch_core::App::open(&data).unwrap();
+    assert!(next.sketch(s).is_ok());
+}
