@@ -15,8 +15,9 @@
 //! - `lockout.rs`: wrong tries counted before hashing, growing lock-outs kept across restarts
 //!
 //! # Held generations
-//! A generation is checked against the limit just before its first send: over the limit it
-//! becomes `held` (persisted, so a restart keeps it waiting) and nothing goes to Replicate.
+//! A generation is checked against the limit just before its first send: over the limit, or
+//! (with a limit set) on a model whose price is unknown, it becomes `held` (persisted, so a
+//! restart keeps it waiting) and nothing goes to Replicate.
 //! A parent's "allow" records an approval and puts it back to `queued`; raising the limit,
 //! or a new month when a new generation is asked for, puts every held one back in line to be
 //! checked again.
