@@ -51,9 +51,9 @@ def test_the_limit_is_reached_and_a_parent_allows_one_more_with_the_pin(app, rep
     app.css("[data-testid=limit-save]").click()
     app.wait(lambda d: "of $0.05 used" in texts(app, "[data-testid=limit-status]")[0])
     app.css("[data-testid=pin-new]").send_keys("2468")
-    app.css("[data-testid=pin-set]").click()
+    click(app, "[data-testid=pin-set]")
     app.wait(lambda d: "unlocked" in texts(app, "[data-testid=pin-state]")[0])
-    app.css("[data-testid=pin-lock]").click()
+    click(app, "[data-testid=pin-lock]")
     app.wait(lambda d: "locked." in texts(app, "[data-testid=pin-state]")[0])
     close_dialog(app)
 

@@ -11,10 +11,24 @@ use tauri::Manager;
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
-    let shell = Shell::open();
-    let result = tauri::Builder::default()
+    let mut builder = tauri::Builder::default();
+    // One window for the family's sketchbook: a second launch brings the running window forward
+    // and exits. A folder named by SKAITCH_DATA_DIR (tests, a second sketchbook) is another
+    // sketchbook; there, the data folder's lock (`App::open`) still refuses a second owner.
+    if std::env::var_os("SKAITCH_DATA_DIR").is_none_or(|v| v.is_empty()) {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }));
+    }
+    let result = builder
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
+            // Opened only once this is the one instance (the data folder's lock agrees).
+            app.manage(Shell::open());
             // The runner resumes unfinished generations now, not when the UI first asks.
             if let Ok(core) = app.state::<Shell>().app() {
                 core.start_generator(tauri::async_runtime::handle().inner().clone());
@@ -26,7 +40,6 @@ pub fn run() {
             }
             Ok(())
         })
-        .manage(shell)
         .register_asynchronous_uri_scheme_protocol("skaitch", protocol::handle)
         .invoke_handler(tauri::generate_handler![
             commands::info::app_info,

@@ -2,9 +2,10 @@
 //! with caching headers, instead of base64 over IPC.
 //!
 //! URLs: `skaitch://localhost/sketch/{id}/{original|normalized|thumbnail}[?v={sha}]` and
-//! `skaitch://localhost/output/{id}/{image|thumbnail}`. The UI adds the sketch's hash as `v`;
-//! a generation's pictures never change once stored. So a URL always names the same bytes and
-//! may be cached for good.
+//! `skaitch://localhost/output/{id}/{image|thumbnail}[?v={created}]`. The UI adds the sketch's
+//! hash, or the generation's creation time, as `v`; ids are never used twice (migration 0006)
+//! and a generation's pictures never change once stored. So a URL always names the same bytes
+//! and may be cached for good.
 
 use crate::state::Shell;
 use skaitch_core::store::{ImageKind, OutputImageKind};

@@ -12,7 +12,7 @@ pub struct Shell {
 impl Shell {
     /// Opens the data folder chosen by `SKAITCH_DATA_DIR` or the platform default.
     pub fn open() -> Shell {
-        let app = App::open_default(None).map(Arc::new).map_err(|e| {
+        let app = open_soon().map(Arc::new).map_err(|e| {
             eprintln!("skaitch: open data folder: {e}");
             UiError::from(e)
         });
@@ -58,4 +58,20 @@ where
         eprintln!("skaitch: {e}");
         UiError::from(e)
     })
+}
+
+/// Opens the data folder, waiting a few seconds while it is still held: an instance that is
+/// quitting (a relaunch right after closing the window) lets go of it as its process ends.
+fn open_soon() -> skaitch_core::Result<App> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match App::open_default(None) {
+            Err(skaitch_core::Error::DataFolderInUse(_))
+                if std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
 }

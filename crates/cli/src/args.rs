@@ -109,6 +109,22 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command only reads the sketchbook: those still run while the app holds
+    /// the data folder (every other command is refused then, never run beside it).
+    pub fn is_read_only(&self) -> bool {
+        use crate::backup::BackupCommand as B;
+        match self {
+            Command::List { .. } | Command::Export { .. } | Command::Jobs { .. } => true,
+            Command::Children { command } => matches!(command, ChildrenCommand::List { .. }),
+            Command::Gallery { command } => !matches!(command, GalleryCommand::Reclaim { .. }),
+            Command::Token { command } => matches!(command, TokenCommand::Status { .. }),
+            Command::Backup { command } => matches!(command, B::Status { .. } | B::Ltx),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ChildrenCommand {
     /// Add a child.

@@ -7,13 +7,20 @@ use skaitch_core::{App, Result};
 
 /// Runs one command; the `Ok` value is the exit code (1 when part of a batch failed).
 pub fn run(cli: Cli) -> Result<i32> {
-    let app = App::open_default(cli.data_dir.as_deref())?.with_env_token(true);
-    // With a parent PIN set, parent-only commands need it (never given on the command line).
+    // A read-only command runs beside the app; any other needs the data folder to itself.
+    let app = if cli.command.is_read_only() {
+        App::open_default_read_only(cli.data_dir.as_deref())?
+    } else {
+        App::open_default(cli.data_dir.as_deref())?
+    }
+    .with_env_token(true);
+    // With a parent PIN set, parent-only commands need it (never given on the command line);
+    // the session lasts as long as this one command.
     if let Some(pin) = std::env::var("SKAITCH_PARENT_PIN")
         .ok()
         .filter(|p| !p.is_empty())
     {
-        app.unlock_parent(&pin)?;
+        app.unlock_parent(&pin, skaitch_core::parent::ParentScope::Settings)?;
     }
     match cli.command {
         Command::Import {

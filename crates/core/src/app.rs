@@ -24,12 +24,15 @@ pub struct App {
     pub(crate) generator: crate::generate::Generator,
     /// Parent controls' clock: month boundaries, the PIN's lock-out (tests inject one).
     pub(crate) clock: Arc<dyn crate::parent::clock::Clock>,
-    /// Until when (Unix ms) a right parent PIN keeps parent-only actions open.
-    pub(crate) parent_session: std::sync::Mutex<Option<i64>>,
+    /// The open parent session and the PIN's lock-out, on the monotonic clock.
+    pub(crate) parent_session: std::sync::Mutex<crate::parent::pin::ParentState>,
     /// The backup replicator (see [`crate::backup`]).
     pub(crate) backup: crate::backup::Service,
     /// Gallery deletes that can still be undone (see [`crate::gallery`]).
     pub(crate) trash: crate::gallery::Trash,
+    /// This `App`'s hold on the data folder (`None`: opened read-only beside its owner).
+    #[allow(dead_code)] // held, never read: the OS lock lasts as long as the file is open
+    pub(crate) folder_lock: Option<std::fs::File>,
 }
 
 impl std::fmt::Debug for dyn SecretStore {
@@ -39,13 +42,35 @@ impl std::fmt::Debug for dyn SecretStore {
 }
 
 impl App {
-    /// Opens (creating if needed) the data folder and its database.
+    /// Opens (creating if needed) the data folder and its database, and holds the folder: one
+    /// `App` at a time per data folder, in any process (a second window, the CLI beside the
+    /// app), else [`crate::Error::DataFolderInUse`]. Two owners would both send queued
+    /// generations (billed twice), and a restore in one would move the file under the other.
     pub fn open(data_dir: &Path) -> Result<App> {
-        std::fs::create_dir_all(data_dir).map_err(|source| crate::Error::WriteFile {
-            path: data_dir.to_owned(),
-            source,
-        })?;
-        let store = Arc::new(Store::open(&paths::db_path(data_dir))?);
+        App::open_with(data_dir, true)
+    }
+
+    /// Opens the data folder beside the `App` that holds it, for reading only (the CLI's
+    /// `list`, `export`, ...): it takes no hold, and its caller must not write, generate or
+    /// back up through it.
+    pub fn open_read_only(data_dir: &Path) -> Result<App> {
+        App::open_with(data_dir, false)
+    }
+
+    fn open_with(data_dir: &Path, hold: bool) -> Result<App> {
+        let write_err = |path: &Path| {
+            let path = path.to_owned();
+            move |source| crate::Error::WriteFile { path, source }
+        };
+        paths::create_private_dir(data_dir).map_err(write_err(data_dir))?;
+        let folder_lock = if hold {
+            Some(paths::hold_data_dir(data_dir)?)
+        } else {
+            None
+        };
+        let db = paths::db_path(data_dir);
+        let store = Arc::new(Store::open(&db)?);
+        paths::restrict_db(&db).map_err(write_err(&db))?;
         Ok(App {
             store,
             data_dir: data_dir.to_owned(),
@@ -61,12 +86,18 @@ impl App {
             parent_session: Default::default(),
             backup: Default::default(),
             trash: Default::default(),
+            folder_lock,
         })
     }
 
     /// Opens the data folder chosen by [`paths::data_dir`].
     pub fn open_default(explicit: Option<&Path>) -> Result<App> {
         App::open(&paths::data_dir(explicit)?)
+    }
+
+    /// Like [`App::open_read_only`], on the data folder chosen by [`paths::data_dir`].
+    pub fn open_default_read_only(explicit: Option<&Path>) -> Result<App> {
+        App::open_read_only(&paths::data_dir(explicit)?)
     }
 
     /// The data folder.

@@ -50,12 +50,20 @@ pub enum Error {
     PromptBlocked,
     #[error("a parent needs to enter the PIN for this")]
     ParentLocked,
-    #[error("that PIN is not right: {tries_left} more tries before it locks for a minute")]
+    #[error("that PIN is not right: {tries_left} more tries before it locks for a while")]
     WrongPin { tries_left: u32 },
     #[error("too many wrong PINs: try again in {seconds} s")]
     PinLockedOut { seconds: u64 },
     #[error("that is not the Replicate token saved on this computer")]
     PinResetRefused,
+    #[error("the input {0:?} looks like a safety switch that Skaitch cannot set to its strictest: leave it out")]
+    SafetySwitch(String),
+    #[error("a picture is still being made from {0}: cancel it (or let it finish), then delete")]
+    GenerationInProgress(&'static str),
+    #[error("Skaitch is already using the sketchbook in {0}: switch to its window (read-only commands such as `skaitch list` still work)")]
+    DataFolderInUse(PathBuf),
+    #[error("the Replicate address {0:?} is refused: the token goes only over https, or to this computer")]
+    InsecureReplicateUrl(String),
 }
 
 /// The core's result type.
@@ -151,9 +159,10 @@ impl Error {
             Error::Store(S::Invalid { .. } | S::DuplicateChild(_)) => ErrorKind::Invalid,
             Error::Image { .. } | Error::InvalidDraft(_) => ErrorKind::Invalid,
             Error::Store(S::NewerSchema { .. } | S::DiskFull(_)) => ErrorKind::Storage,
-            Error::ReadFile { .. } | Error::WriteFile { .. } | Error::NoDataDir => {
-                ErrorKind::Storage
-            }
+            Error::ReadFile { .. }
+            | Error::WriteFile { .. }
+            | Error::NoDataDir
+            | Error::DataFolderInUse(_) => ErrorKind::Storage,
             Error::Store(_) => ErrorKind::Storage,
             Error::MissingToken => ErrorKind::MissingToken,
             Error::Keychain(_) => ErrorKind::Keychain,
@@ -161,7 +170,10 @@ impl Error {
             Error::UnknownModel(_)
             | Error::UnknownStyle(_)
             | Error::InvalidRequest { .. }
-            | Error::SchemaNotLoaded(_) => ErrorKind::Invalid,
+            | Error::SchemaNotLoaded(_)
+            | Error::SafetySwitch(_)
+            | Error::GenerationInProgress(_)
+            | Error::InsecureReplicateUrl(_) => ErrorKind::Invalid,
             Error::Background(_) => ErrorKind::Internal,
             Error::PromptBlocked => ErrorKind::PromptBlocked,
             Error::ParentLocked => ErrorKind::ParentLocked,
@@ -186,6 +198,8 @@ fn replicate_kind(e: &skaitch_replicate::Error) -> ErrorKind {
             ErrorKind::Network
         }
         R::Deadline { .. } => ErrorKind::TimedOut,
+        // A model's output from elsewhere than Replicate, or too large: the model's doing.
+        R::Refused { .. } => ErrorKind::ModelFailed,
         _ => ErrorKind::Internal,
     }
 }

@@ -40,6 +40,89 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DB_FILE)
 }
 
+/// The file whose OS lock says which `App` owns the data folder.
+pub const FOLDER_LOCK_FILE: &str = "skaitch.lock";
+
+/// Takes the data folder's lock (held while the returned file is open; the OS drops it when
+/// the process ends), or [`Error::DataFolderInUse`] when another `App` holds it.
+pub fn hold_data_dir(dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join(FOLDER_LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| Error::WriteFile {
+            path: path.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::DataFolderInUse(dir.to_owned())),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::WriteFile { path, source }),
+    }
+}
+
+/// Makes the data folder (and its parents) if needed, readable by this account only.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)?;
+    restrict(dir, 0o700)
+}
+
+/// Makes the database and its `-wal`/`-shm` files readable by this account only (SQLite makes
+/// the later ones with the database's mode).
+pub fn restrict_db(db: &Path) -> std::io::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let p = PathBuf::from(name);
+        if p.exists() {
+            restrict(&p, 0o600)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn restrict(p: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
+}
+
+/// Windows keeps a user's app data private through the profile's ACL.
+#[cfg(not(unix))]
+fn restrict(_: &Path, _: u32) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The Replicate API base `url`, if the token may go there: over `https`, or over plain
+/// `http` only to this computer (the local test server).
+pub fn checked_replicate_url(url: &str) -> Result<String> {
+    let refuse = || Error::InsecureReplicateUrl(url.to_owned());
+    let (scheme, rest) = url.split_once("://").ok_or_else(refuse)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') || authority.is_empty() {
+        return Err(refuse());
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map(|(h, _)| h).ok_or_else(refuse)?,
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" if !host.is_empty() => Ok(url.to_owned()),
+        "http" if loopback => Ok(url.to_owned()),
+        _ => Err(refuse()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +132,29 @@ mod tests {
         let d = data_dir(Some(Path::new("/tmp/x"))).unwrap();
         assert_eq!(d, PathBuf::from("/tmp/x"));
         assert_eq!(db_path(&d), PathBuf::from("/tmp/x/skaitch.db"));
+    }
+
+    #[test]
+    fn the_token_goes_only_over_https_or_to_this_computer() {
+        for ok in [
+            "https://api.replicate.com/v1",
+            "http://127.0.0.1:4567/v1",
+            "http://localhost:80",
+            "http://[::1]:9/v1",
+        ] {
+            assert_eq!(checked_replicate_url(ok).unwrap(), ok);
+        }
+        for bad in [
+            "http://api.replicate.com/v1",
+            "http://192.168.1.20:8080",
+            "http://127.0.0.1.evil.example/v1",
+            "ftp://127.0.0.1/",
+            "https://user:pw@api.replicate.com/v1",
+            "not a url",
+        ] {
+            let e = checked_replicate_url(bad).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Invalid, "{bad}");
+        }
     }
 
     #[test]

@@ -29,8 +29,14 @@ impl App {
     }
 
     /// Deletes a child; `policy` says what happens to the child's sketches.
+    /// Deleting the sketches too is refused while a picture is being made from one of them.
     pub fn delete_child(&self, id: i64, policy: OrphanPolicy) -> Result<()> {
         self.require_parent()?;
+        if policy == OrphanPolicy::Delete {
+            let store = &self.store;
+            let theirs = |s: i64| store.get_sketch(s).is_ok_and(|s| s.child_id == Some(id));
+            self.refuse_while_generating(theirs, "one of this child's sketches")?;
+        }
         self.store.delete_child(id, policy)?;
         if self.active_child()? == Some(id) {
             self.store.set_setting(ACTIVE_CHILD, None)?;

@@ -192,10 +192,26 @@ impl App {
         Ok(self.store.set_sketch_child(id, child)?)
     }
 
-    /// Deletes a sketch and everything made from it.
+    /// Deletes a sketch and everything made from it (refused while a picture is being made
+    /// from it: that prediction would run on, billed, with nowhere to go).
     pub fn delete_sketch(&self, id: i64) -> Result<()> {
         self.require_parent()?;
+        self.refuse_while_generating(|s| s == id, "this sketch")?;
         Ok(self.store.delete_sketch(id)?)
+    }
+
+    /// [`Error::GenerationInProgress`] when an unfinished generation is made from a sketch
+    /// `of` picks (`what` names them for the message).
+    pub(crate) fn refuse_while_generating(
+        &self,
+        of: impl Fn(i64) -> bool,
+        what: &'static str,
+    ) -> Result<()> {
+        let busy = self.store.unfinished_generations()?;
+        if busy.iter().any(|g| of(g.sketch_id)) {
+            return Err(Error::GenerationInProgress(what));
+        }
+        Ok(())
     }
 
     /// Writes a sketch's original file to `out` (through a temporary file, so a full disk

@@ -32,9 +32,11 @@ pub struct TokenStatus {
     pub account_name: Option<String>,
 }
 
+/// A client for `base`, refused unless the token would go over https or to this computer.
 fn client(base: &str, token: &Secret) -> Result<Client> {
     let agent = concat!("skaitch/", env!("CARGO_PKG_VERSION"));
-    Ok(Client::new(base, Token::new(token.expose()), agent)?)
+    let base = crate::paths::checked_replicate_url(base)?;
+    Ok(Client::new(&base, Token::new(token.expose()), agent)?)
 }
 
 impl App {

@@ -72,9 +72,19 @@ impl Client {
         if base.host_str().is_none() {
             return Err(invalid("no host"));
         }
+        // A redirect may not lead where a first request could not go.
+        let allowed = base.clone();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() < 5 && crate::token::may_fetch(&allowed, attempt.url()) {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
             .connect_timeout(options.timeouts.connect)
+            .redirect(redirects)
             .build()
             .map_err(|source| Error::HttpClient { source })?;
         Ok(Client {
@@ -136,7 +146,10 @@ impl Client {
 
     /// Fetches an output: its bytes and `Content-Type`. A `data:` URI is decoded locally with no
     /// request. The token goes only to the API's own origin and `*.replicate.delivery`; any other
-    /// host gets a plain GET. A 404 (e.g. after the data was removed) is [`Error::Download`].
+    /// host gets a plain GET, and only when [`crate::token::may_fetch`] allows it (else
+    /// [`Error::Refused`], nothing sent). Bodies and `data:` URIs are capped at
+    /// [`crate::transport::MAX_BODY_BYTES`]. A 404 (e.g. after the data was removed) is
+    /// [`Error::Download`].
     pub async fn download(&self, url: &str) -> Result<(Vec<u8>, Option<String>)> {
         let shown = crate::error::excerpt(url, 80);
         let fail = |status: Option<u16>, reason: String| Error::Download {
@@ -144,14 +157,25 @@ impl Client {
             status,
             reason,
         };
+        let op = format!("download {shown}");
+        let refuse = |reason: &str| Error::Refused {
+            op: op.clone(),
+            reason: reason.to_string(),
+        };
         if url.starts_with("data:") {
+            // Base64 is 4 characters for 3 bytes: a longer URI decodes past the cap.
+            if url.len() > crate::transport::MAX_BODY_BYTES / 3 * 4 + 256 {
+                return Err(refuse("a data: URI of more than 64 MiB"));
+            }
             return decode_data_uri(url).map_err(|reason| fail(None, reason));
         }
         let parsed = Url::parse(url).map_err(|e| fail(None, format!("bad url: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(fail(None, "not an http(s) url".into()));
         }
-        let op = format!("download {shown}");
+        if !crate::token::may_fetch(&self.base, &parsed) {
+            return Err(refuse("not a Replicate address"));
+        }
         let answer = self
             .send(&op, Kind::Read, self.options.timeouts.download, || {
                 self.http.get(parsed.clone())

@@ -67,6 +67,10 @@ pub enum Error {
         status: Option<u16>,
         reason: String,
     },
+    /// Not fetched, or not read to the end: not a Replicate address, or too large. Never
+    /// retried: asking again gets the same answer.
+    #[error("{op}: refused: {reason}")]
+    Refused { op: String, reason: String },
     #[error("prediction {id} did not finish within {after:?} (last status {status})")]
     Deadline {
         id: String,

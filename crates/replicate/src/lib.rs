@@ -36,7 +36,8 @@ pub use config::{Options, RateLimit, RetryPolicy, Timeouts};
 pub use error::{Error, Result};
 pub use output::{decode_data_uri, progress, Progress};
 pub use resources::{Account, Checksums, File, FileUrls, Model, Version};
-pub use token::{may_receive_token, Token};
+pub use token::{may_fetch, may_receive_token, Token};
+pub use transport::MAX_BODY_BYTES;
 pub use types::{CreatePrediction, Metrics, Prediction, PredictionUrls, Status, Target};
 
 /// Formats a time as RFC 3339 with microseconds (`2025-01-02T03:04:05.000006Z`), the form

@@ -51,12 +51,57 @@ pub fn may_receive_token(api_base: &Url, url: &Url) -> bool {
     }
 }
 
+/// Whether an output at `url` may be fetched at all: what may receive the token (the API's
+/// origin, `https` from Replicate's delivery hosts), and, only when the API itself is on this
+/// computer (the local test server), other loopback addresses. Anything else (the home network,
+/// any other host) is refused: a hostile model must not make the app request it.
+pub fn may_fetch(api_base: &Url, url: &Url) -> bool {
+    may_receive_token(api_base, url) || (is_loopback(api_base) && is_loopback(url))
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn u(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn outputs_come_only_from_replicate_or_from_this_computer_in_tests() {
+        let real = u("https://api.replicate.com/v1");
+        assert!(may_fetch(
+            &real,
+            &u("https://replicate.delivery/xezq/a/out-0.webp")
+        ));
+        assert!(may_fetch(
+            &real,
+            &u("https://pbxt.replicate.delivery/a.png")
+        ));
+        for bad in [
+            "http://replicate.delivery/a.png",
+            "https://192.168.1.1/router.png",
+            "http://127.0.0.1:8080/a.png",
+            "https://replicate.delivery.evil.example/a.png",
+            "http://[::1]/a.png",
+        ] {
+            assert!(!may_fetch(&real, &u(bad)), "{bad}");
+        }
+        let local = u("http://127.0.0.1:4000/v1");
+        assert!(may_fetch(
+            &local,
+            &u("http://127.0.0.1:4001/delivery/a.png")
+        ));
+        assert!(!may_fetch(&local, &u("http://10.0.0.2/a.png")));
     }
 
     #[test]

@@ -72,12 +72,19 @@ impl Client {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
-                    match resp.bytes().await {
+                    match read_capped(resp).await {
+                        Err(Capped::TooLarge) => {
+                            return Err(Error::Refused {
+                                op: op.to_string(),
+                                reason: format!("more than {} MiB", MAX_BODY_BYTES >> 20),
+                            })
+                        }
+                        Err(Capped::Http(e)) => e,
                         Ok(body) => {
                             let answer = Answer {
                                 status,
                                 headers,
-                                body: body.to_vec(),
+                                body,
                             };
                             match self.judge(op, kind, answer, attempt, last) {
                                 Verdict::Done(answer) => return Ok(answer),
@@ -88,7 +95,6 @@ impl Client {
                                 }
                             }
                         }
-                        Err(e) => e,
                     }
                 }
                 Err(e) => e,
@@ -185,6 +191,34 @@ fn describe(e: &reqwest::Error) -> String {
         src = cause.source();
     }
     s
+}
+
+/// The most bytes of one answer (an output picture included): a hostile model must not stream
+/// gigabytes into memory.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+enum Capped {
+    Http(reqwest::Error),
+    TooLarge,
+}
+
+/// The body of `resp`, refused past [`MAX_BODY_BYTES`] (by its `Content-Length` before
+/// reading, or as soon as the chunks read pass it).
+async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Vec<u8>, Capped> {
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(Capped::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Capped::Http)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(Capped::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 #[cfg(test)]

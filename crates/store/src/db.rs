@@ -95,6 +95,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Like [`Store::write`], but the commit is on disk when this returns, power cut or not
+    /// (`synchronous = FULL` for this one transaction; every other write keeps `NORMAL`, which
+    /// may lose the last commits in a power cut). For the few writes whose loss costs money.
+    pub fn write_durable<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let out = (|| -> Result<T> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        drop(conn);
+        let out = out?;
+        self.notify_commit();
+        Ok(out)
+    }
+
     fn notify_commit(&self) {
         let listener = self
             .commit_listener
@@ -150,6 +169,9 @@ pub(crate) fn open_connections(
                 .map_err(|e| open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?;
         }
     }
+    if !path.exists() {
+        refuse_beside_traces(path)?;
+    }
     let mut writer = Connection::open(path).map_err(open_err)?;
     writer.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
     migrate::check_not_newer(&writer, path)?;
@@ -191,4 +213,44 @@ pub(crate) fn open_connections(
 /// transaction when the `Transaction` dropped, so the connection is still sound.
 pub(crate) fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Refuses to create a new database at `path` when traces of one are beside it: its `-wal`, or
+/// a copy kept aside (`<name>.before-restore-...`, any `<name>.<something>` that is an SQLite
+/// file). An empty sketchbook there would hide the family's one, which is somewhere close.
+fn refuse_beside_traces(path: &Path) -> Result<()> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Ok(());
+    };
+    let name = name.to_string_lossy();
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(name.as_ref()) else {
+            continue;
+        };
+        let trace = rest == "-wal" || (rest.starts_with('.') && is_sqlite_file(&entry.path()));
+        if trace {
+            return Err(Error::MissingDatabase {
+                path: path.to_owned(),
+                found: entry.path(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn is_sqlite_file(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(p)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0")
 }

@@ -41,6 +41,10 @@ pub enum Error {
         to: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "database {path} is missing but {found} is there: not starting an empty sketchbook beside it (put the database back, or move that file away)"
+    )]
+    MissingDatabase { path: PathBuf, found: PathBuf },
     #[error("sqlite: {0}")]
     Sqlite(rusqlite::Error),
 }

@@ -122,13 +122,20 @@ pub(crate) fn update_on(
 impl Store {
     /// Compare-and-set: applies `u` only if the row's status is in `from`. `Ok(None)` means the
     /// status had moved on (say, a cancel won); re-read the row to see where it is.
+    ///
+    /// A move to `submitting` is written durably: the runner sends the create only after it,
+    /// and a row that a power cut rolled back to `queued` would be sent (and billed) again.
     pub fn update_generation(
         &self,
         id: i64,
         from: &[GenerationStatus],
         u: &GenerationUpdate,
     ) -> Result<Option<GenerationRecord>> {
-        self.write(|tx| update_on(tx, id, from, u))
+        if u.status == Some(GenerationStatus::Submitting) {
+            self.write_durable(|tx| update_on(tx, id, from, u))
+        } else {
+            self.write(|tx| update_on(tx, id, from, u))
+        }
     }
 
     /// Asks for a generation to stop: a `queued` or `held` one is canceled on the spot; one further along

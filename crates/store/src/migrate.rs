@@ -1,7 +1,7 @@
 //! The migration runner: `migrations/*.sql` applied in order, versioned by `PRAGMA user_version`.
 
 use crate::{Error, Result};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
 
 /// Every migration, in order; the schema version is the number applied. Append only.
@@ -29,6 +29,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_model_schema_official.sql",
         include_str!("../../../migrations/0006_model_schema_official.sql"),
+    ),
+    (
+        "0007_autoincrement_ids.sql",
+        include_str!("../../../migrations/0007_autoincrement_ids.sql"),
     ),
 ];
 
@@ -64,7 +68,21 @@ pub(crate) fn apply(conn: &mut Connection, path: &Path) -> Result<()> {
 }
 
 /// Like [`apply`] but stops at `target` (tests use it to build databases of earlier versions).
+///
+/// Foreign keys are off while the scripts run (a script that rebuilds a table must not
+/// cascade its rows away; SQLite ignores the pragma inside a transaction, so it is set around
+/// it) and checked before the commit: a script that breaks one rolls back.
 pub fn apply_up_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply_scripts(conn, path, target);
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", true)?;
+    }
+    applied
+}
+
+fn apply_scripts(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Read again inside the lock: another process may have migrated meanwhile.
     let current = user_version(&tx)?;
@@ -84,6 +102,18 @@ pub fn apply_up_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()
         }
         tx.execute_batch(sql)
             .map_err(|source| Error::Migration { name, source })?;
+    }
+    let broken: Option<String> = tx
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .optional()?;
+    if let Some(table) = broken {
+        return Err(Error::Migration {
+            name: MIGRATIONS[target as usize - 1].0,
+            source: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!("a row of {table} points at a missing row")),
+            ),
+        });
     }
     tx.pragma_update(None, "user_version", target)?;
     tx.commit()?;

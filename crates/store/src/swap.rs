@@ -55,38 +55,75 @@ impl Store {
         let mut readers: Vec<_> = self.readers.iter().map(lock).collect();
         // Best effort: with no other process reading, the current file becomes complete alone.
         let _ = writer.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        // Every placeholder first: once the first connection is closed, nothing may fail
+        // before the files move.
+        let mut placeholders = (0..=readers.len())
+            .map(|_| Connection::open_in_memory())
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut old = Vec::with_capacity(readers.len() + 1);
         for r in readers.iter_mut() {
-            old.push(std::mem::replace(&mut **r, Connection::open_in_memory()?));
+            old.push(std::mem::replace(
+                &mut **r,
+                placeholders.pop().unwrap_or_else(unreachable_in_memory),
+            ));
         }
         // The writer closes last, so it folds and removes the WAL when it is the only one.
         old.push(std::mem::replace(
             &mut *writer,
-            Connection::open_in_memory()?,
+            placeholders.pop().unwrap_or_else(unreachable_in_memory),
         ));
         drop(old);
 
         let path = self.path();
-        move_db(path, keep_aside)?;
-        if let Err(e) = rename(replacement, path) {
-            move_db(keep_aside, path)?;
-            return Err(e);
-        }
-        sync_dir(path);
         let autocheckpoint = self.autocheckpoint.load(Ordering::Relaxed);
-        let (w, rs) = match open_connections(path, autocheckpoint) {
-            Ok(c) => c,
+        let swapped = move_db(path, keep_aside)
+            .and_then(|()| rename(replacement, path))
+            .and_then(|()| {
+                sync_dir(path);
+                open_connections(path, autocheckpoint)
+            });
+        match swapped {
+            Ok((w, rs)) => {
+                install(&mut writer, &mut readers, w, rs);
+                Ok(())
+            }
             Err(e) => {
-                move_db(path, replacement)?;
-                move_db(keep_aside, path)?;
+                // Whatever step failed, the old database goes back in place and is opened
+                // again: the store never stays on in-memory connections it did not report.
+                put_back(path, replacement, keep_aside);
+                if !path.exists() {
+                    // Not even the old file could go back: opening would make an empty one.
+                    return Err(e);
+                }
                 let (w, rs) = open_connections(path, autocheckpoint)?;
                 install(&mut writer, &mut readers, w, rs);
-                return Err(e);
+                Err(e)
             }
-        };
-        install(&mut writer, &mut readers, w, rs);
-        Ok(())
+        }
     }
+}
+
+/// An in-memory connection; only called if one made a moment ago could not be taken.
+fn unreachable_in_memory() -> Connection {
+    Connection::open_in_memory().expect("an in-memory SQLite connection")
+}
+
+/// After a failed swap: the new file (if it got to `path`) back to `replacement`, and the old
+/// database (and its `-wal`) from `keep_aside` back to `path`. Each move is tried on its own.
+fn put_back(path: &Path, replacement: &Path, keep_aside: &Path) {
+    if keep_aside.exists() {
+        if path.exists() && !replacement.exists() {
+            let _ = move_db(path, replacement);
+        }
+        if !path.exists() {
+            let _ = rename(keep_aside, path);
+        }
+    }
+    let (wal, aside_wal) = (sidecar(path, "-wal"), sidecar(keep_aside, "-wal"));
+    if aside_wal.exists() && !wal.exists() && !keep_aside.exists() {
+        let _ = rename(&aside_wal, &wal);
+    }
+    sync_dir(path);
 }
 
 fn install(

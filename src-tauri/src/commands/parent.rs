@@ -4,7 +4,7 @@
 use crate::state::{blocking, run_async, Shell};
 use skaitch_core::generate::Generation;
 use skaitch_core::parent::{
-    HardwarePrice, ModelPrice, ParentSession, PinStatus, PriceTable, Spending,
+    HardwarePrice, ModelPrice, ParentScope, ParentSession, PinStatus, PriceTable, Spending,
 };
 use skaitch_core::{Secret, UiError};
 use tauri::State;
@@ -56,8 +56,12 @@ pub async fn pin_status(shell: State<'_, Shell>) -> Result<PinStatus, UiError> {
 }
 
 #[tauri::command]
-pub async fn unlock_parent(shell: State<'_, Shell>, pin: String) -> Result<ParentSession, UiError> {
-    blocking(&shell, move |app| app.unlock_parent(&pin)).await
+pub async fn unlock_parent(
+    shell: State<'_, Shell>,
+    pin: String,
+    scope: ParentScope,
+) -> Result<ParentSession, UiError> {
+    blocking(&shell, move |app| app.unlock_parent(&pin, scope)).await
 }
 
 #[tauri::command]
@@ -67,13 +71,17 @@ pub async fn lock_parent(shell: State<'_, Shell>) -> Result<(), UiError> {
 }
 
 #[tauri::command]
-pub async fn set_pin(shell: State<'_, Shell>, pin: String) -> Result<ParentSession, UiError> {
-    blocking(&shell, move |app| app.set_pin(&pin)).await
+pub async fn set_pin(
+    shell: State<'_, Shell>,
+    current: Option<String>,
+    pin: String,
+) -> Result<ParentSession, UiError> {
+    blocking(&shell, move |app| app.set_pin(current.as_deref(), &pin)).await
 }
 
 #[tauri::command]
-pub async fn remove_pin(shell: State<'_, Shell>) -> Result<(), UiError> {
-    blocking(&shell, |app| app.remove_pin()).await
+pub async fn remove_pin(shell: State<'_, Shell>, current: String) -> Result<(), UiError> {
+    blocking(&shell, move |app| app.remove_pin(&current)).await
 }
 
 /// "I forgot the PIN": the saved Replicate token removes it.

@@ -22,6 +22,7 @@ import type { ModelPrice } from "../bindings/ModelPrice";
 import type { HardwarePrice } from "../bindings/HardwarePrice";
 import type { PinStatus } from "../bindings/PinStatus";
 import type { ParentSession } from "../bindings/ParentSession";
+import type { ParentScope } from "../bindings/ParentScope";
 import type { GenerationCost } from "../bindings/GenerationCost";
 
 export type { Spending, PriceTable, ModelPrice, HardwarePrice, PinStatus, ParentSession, GenerationCost };
@@ -125,7 +126,8 @@ export const api = {
   modelPresets: () => invoke<ModelPreset[]>("model_presets"),
   stylePresets: () => invoke<StylePreset[]>("style_presets"),
   modelSchema: (spec: string) => invoke<ModelSchema>("model_schema", { spec }),
-  generate: (request: GenerateRequest) => invoke<Generation>("generate", { request }),
+  /** "Any model" (owner/name) is parent-only; the presets never ask. */
+  generate: (request: GenerateRequest) => guarded(() => invoke<Generation>("generate", { request })),
   cancelGeneration: (id: number) => invoke<Generation>("cancel_generation", { id }),
   generationsForSketch: (sketchId: number) => invoke<Generation[]>("generations_for_sketch", { sketchId }),
   jobs: () => invoke<Generation[]>("jobs"),
@@ -145,23 +147,26 @@ export const api = {
   setHardwarePrice: (id: string, price: HardwarePrice | null) =>
     guarded(() => invoke<PriceTable>("set_hardware_price", { id, price })),
   pinStatus: () => invoke<PinStatus>("pin_status"),
-  unlockParent: (pin: string) => invoke<ParentSession>("unlock_parent", { pin }),
+  /** `once`: for the one action that asked; `settings`: until Settings closes. */
+  unlockParent: (pin: string, scope: ParentScope) => invoke<ParentSession>("unlock_parent", { pin, scope }),
   lockParent: () => invoke<void>("lock_parent"),
-  setPin: (pin: string) => guarded(() => invoke<ParentSession>("set_pin", { pin })),
-  removePin: () => guarded(() => invoke<void>("remove_pin")),
+  /** Changing a set PIN needs the current one (a session is not enough). */
+  setPin: (current: string | null, pin: string) => invoke<ParentSession>("set_pin", { current, pin }),
+  removePin: (current: string) => invoke<void>("remove_pin", { current }),
   removePinWithToken: (token: string) => invoke<void>("remove_pin_with_token", { token }),
   backupPresets: () => invoke<BackupPreset[]>("backup_presets"),
   backupSettings: () => invoke<BackupSettings>("backup_settings"),
   backupStatus: () => invoke<BackupStatus>("backup_status"),
+  /** Parent-only when the saved key would go to a destination other than the saved one. */
   testBackupConnection: (config: BackupConfig, secretKey: string | null) =>
-    invoke<void>("test_backup_connection", { config, secretKey }),
+    guarded(() => invoke<void>("test_backup_connection", { config, secretKey })),
   setBackupConfig: (config: BackupConfig, secretKey: string | null) =>
     guarded(() => invoke<BackupStatus>("set_backup_config", { config, secretKey })),
   disableBackup: () => guarded(() => invoke<void>("disable_backup")),
   backupNow: () => invoke<BackupStatus>("backup_now"),
   verifyBackup: () => invoke<Verification>("verify_backup"),
   pauseBackup: () => guarded(() => invoke<BackupStatus>("pause_backup")),
-  resumeBackup: () => invoke<BackupStatus>("resume_backup"),
+  resumeBackup: () => guarded(() => invoke<BackupStatus>("resume_backup")),
   restorePoints: () => invoke<RestorePoint[]>("restore_points"),
   restoreBackup: (target: RestoreTarget) => guarded(() => invoke<RestoreOutcome>("restore_backup", { target })),
   restoreBackupFrom: (config: BackupConfig, secretKey: string | null, target: RestoreTarget) =>
@@ -177,7 +182,7 @@ export const api = {
   setFavourite: (outputId: number, starred: boolean) => invoke<void>("set_favourite", { outputId, starred }),
   generateAgain: (request: AgainRequest) => invoke<Generation>("generate_again", { request }),
   deleteArt: (target: DeleteTarget) => guarded(() => invoke<Deletion>("delete_art", { target })),
-  undoDelete: (token: number) => invoke<Deleted>("undo_delete", { token }),
+  undoDelete: (token: number) => guarded(() => invoke<Deleted>("undo_delete", { token })),
   reclaimSpace: (how: Reclaim) => invoke<SpaceReport>("reclaim_space", { how }),
   gallerySpace: () => invoke<SpaceReport>("gallery_space"),
   /** A picture as PNG bytes (for the clipboard). */

@@ -204,3 +204,39 @@ fn a_closed_pipe_ends_the_command_quietly() {
         assert!(err.is_empty(), "{args:?}: quiet, no backtrace: {err}");
     }
 }
+
+#[test]
+fn beside_the_running_app_only_read_only_commands_run() {
+    let d = DataDir::new();
+    let p = d.file("cat.png", &images::png(200, 150, 3));
+    let first = skaitch(&d, &["import", p.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    // The app holds the data folder (here: an App in this test process).
+    let app = skaitch_core::App::open(&d.join("data")).unwrap();
+    let q = d.file("dog.png", &images::png(200, 150, 4));
+    for args in [
+        vec!["import", q.to_str().unwrap()],
+        vec!["children", "add", "Mia"],
+        vec!["gallery", "reclaim"],
+    ] {
+        let o = skaitch(&d, &args);
+        assert!(!o.status.success(), "{args:?} ran beside the app");
+        assert!(
+            stderr(&o).contains("already using the sketchbook"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let list = skaitch(&d, &["list", "--json"]);
+    assert!(list.status.success(), "{}", stderr(&list));
+    let rows: Value = serde_json::from_str(&stdout(&list)).unwrap();
+    assert_eq!(
+        rows.as_array().unwrap().len(),
+        1,
+        "nothing was written beside it"
+    );
+    assert_eq!(app.children().unwrap().len(), 0);
+    drop(app);
+    let after = skaitch(&d, &["import", q.to_str().unwrap()]);
+    assert!(after.status.success(), "{}", stderr(&after));
+}

@@ -62,8 +62,9 @@ impl App {
         Ok(self.backup_status())
     }
 
-    /// Resumes a paused (or failed) replication.
+    /// Resumes a paused (or failed) replication. Guarded like the pause.
     pub fn resume_backup(&self) -> Result<BackupStatus> {
+        self.require_parent()?;
         if self.backup_config()?.is_none() {
             return Err(BackupError::NotConfigured.into());
         }

@@ -61,7 +61,9 @@ pub(crate) fn probe(c: &BackupConfig, secret: Option<&Secret>) -> Result<()> {
 
 impl App {
     /// Writes, reads back and deletes a probe object at `config`'s destination, with `secret`
-    /// or, when `None`, the key saved in the keychain. Nothing is saved.
+    /// or, when `None`, the key saved in the keychain. Nothing is saved. The saved key goes
+    /// only to the saved destination, unless a parent allows it (the PIN): a typed-in
+    /// endpoint must not learn it.
     pub fn test_backup_connection(
         &self,
         config: &BackupConfig,
@@ -70,8 +72,26 @@ impl App {
         let c = config.normalized()?;
         let secret = match secret.filter(|s| !s.is_empty()) {
             Some(s) => Some(s),
-            None => self.secret_for(&c)?,
+            None => {
+                let saved = self.secret_for(&c)?;
+                if saved.is_some() && !self.is_saved_destination(&c)? {
+                    self.require_parent()?;
+                }
+                saved
+            }
         };
         probe(&c, secret.as_ref())
+    }
+
+    /// Whether `c` names the saved destination (same endpoint, region, bucket, path, key id).
+    fn is_saved_destination(&self, c: &BackupConfig) -> Result<bool> {
+        let Some(saved) = self.backup_config()? else {
+            return Ok(false);
+        };
+        let saved = saved.normalized()?;
+        Ok(saved.target() == c.target()
+            && saved.endpoint_or_default() == c.endpoint_or_default()
+            && saved.region == c.region
+            && saved.access_key_id == c.access_key_id)
     }
 }

@@ -25,23 +25,41 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// A name any file system accepts: no separators or reserved characters, no leading dots, at
-/// most 80 characters; `fallback` when nothing is left.
+/// The most bytes of a name [`file_safe`] leaves: file systems count bytes (255 at most), and
+/// a name gets an extension and a ` (2)` on top.
+pub(crate) const MAX_NAME_BYTES: usize = 150;
+
+/// Names Windows keeps for devices, with any extension (`CON`, `nul.txt`, `COM1`, ...).
+fn reserved_on_windows(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default().trim_end();
+    let upper = stem.to_ascii_uppercase();
+    matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (upper.len() == 4
+            && (upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.as_bytes()[3].is_ascii_digit())
+}
+
+/// A name any file system accepts: no separators or reserved characters, no leading dots,
+/// at most [`MAX_NAME_BYTES`] bytes (cut between characters), never a Windows device name;
+/// `fallback` when nothing is left.
 pub(crate) fn file_safe(name: &str, fallback: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(80)
-        .collect();
+    let mut cleaned = String::new();
+    for c in name.chars() {
+        let c = if c.is_control() || "/\\:*?\"<>|".contains(c) {
+            '_'
+        } else {
+            c
+        };
+        if cleaned.len() + c.len_utf8() > MAX_NAME_BYTES {
+            break;
+        }
+        cleaned.push(c);
+    }
     let trimmed = cleaned.trim().trim_matches('.').trim();
     if trimmed.is_empty() {
         fallback.to_owned()
+    } else if reserved_on_windows(trimmed) {
+        format!("_{trimmed}")
     } else {
         trimmed.to_owned()
     }
@@ -136,6 +154,11 @@ mod tests {
         assert_eq!(file_safe("  ..hidden.. ", "x"), "hidden");
         assert_eq!(file_safe("\u{0}\n", "x"), "__");
         assert_eq!(file_safe(" . ", "untitled"), "untitled");
-        assert_eq!(file_safe(&"a".repeat(200), "x").len(), 80);
+        assert_eq!(file_safe(&"a".repeat(200), "x").len(), MAX_NAME_BYTES);
+        let emoji = file_safe(&"🦄".repeat(80), "x");
+        assert!(emoji.len() <= MAX_NAME_BYTES && emoji.chars().all(|c| c == '🦄'));
+        assert_eq!(file_safe("con", "x"), "_con");
+        assert_eq!(file_safe("LPT1.txt", "x"), "_LPT1.txt");
+        assert_eq!(file_safe("Console", "x"), "Console");
     }
 }

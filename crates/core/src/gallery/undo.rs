@@ -92,14 +92,19 @@ impl App {
     /// for [`UNDO_WINDOW`]; the space comes back with [`App::reclaim_space`].
     pub fn delete_art(&self, target: DeleteTarget) -> Result<Deletion> {
         self.require_parent()?;
+        if let DeleteTarget::Sketch(id) = target {
+            self.refuse_while_generating(|s| s == id, "this sketch")?;
+        }
         let snapshot = self.store.delete_with_snapshot(target)?;
         let deleted = snapshot.deleted.clone();
         let token = self.trash.keep(snapshot);
         Ok(Deletion { token, deleted })
     }
 
-    /// Puts back what a delete removed, with the same ids, if it is not too late.
+    /// Puts back what a delete removed, with the same ids, if it is not too late. Guarded like
+    /// the delete: a child cannot bring back what a parent deleted.
     pub fn undo_delete(&self, token: u64) -> Result<Deleted> {
+        self.require_parent()?;
         let snapshot = self.trash.take(token).ok_or_else(too_late)?;
         self.store.restore(&snapshot)?;
         Ok(snapshot.deleted)

@@ -100,6 +100,10 @@ impl App {
     /// same sketch and settings while one is still in flight return that one instead.
     pub async fn generate(&self, req: GenerateRequest) -> Result<Generation> {
         crate::parent::safety::check_request(&req)?;
+        if preset(&req.model).is_none() {
+            // "Any model" is the parent's choice: it may cost anything and switch anything.
+            self.require_parent()?;
+        }
         let runner = self.runner()?;
         let (store, secrets, env) = (self.store.clone(), self.secrets.clone(), self.env_token);
         let clock = self.clock.clone();

@@ -65,16 +65,16 @@ async fn drive(rt: &Arc<Runner>, id: i64, signal: &mut Signal) -> Result<()> {
 /// Holds a queued generation when the monthly limit says so; `true` when it was held.
 async fn hold(rt: &Runner, g: &GenerationRecord) -> Result<bool> {
     let (store, clock, id) = (rt.store.clone(), rt.clock.clone(), g.id);
-    let must =
+    let why =
         tokio::task::spawn_blocking(move || crate::parent::limit::must_hold(&store, &*clock, id))
             .await
             .map_err(|e| Error::Background(e.to_string()))??;
-    if !must {
+    let Some(why) = why else {
         return Ok(false);
-    }
+    };
     let u = GenerationUpdate {
         status: Some(S::Held),
-        note: Some(Some(crate::parent::limit::HELD_NOTE.into())),
+        note: Some(Some(why.into())),
         ..Default::default()
     };
     rt.update(g.id, &[S::Queued], u).await?; // or a cancel won: either way this job is done

@@ -113,9 +113,16 @@ async fn fetch_all(rt: &Runner, urls: &[String]) -> Result<Vec<Option<NewOutput>
 
 /// Decodes `bytes` (refusing anything that is not an image) and makes the thumbnail.
 fn check(bytes: Vec<u8>, position: u32, source_url: Option<String>) -> Option<NewOutput> {
-    let reader = ImageReader::new(Cursor::new(&bytes))
+    let mut reader = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
         .ok()?;
+    // The import path's limits: a picture from a model is no more trusted than a file.
+    let limits = crate::import::Limits::default();
+    let mut guard = image::Limits::default();
+    guard.max_image_width = Some(limits.max_side);
+    guard.max_image_height = Some(limits.max_side);
+    guard.max_alloc = Some(limits.max_pixels.saturating_mul(8));
+    reader.limits(guard);
     let format = reader.format()?;
     let img = reader.decode().ok()?;
     let (width, height) = (img.width(), img.height());

@@ -173,7 +173,8 @@ pub(crate) fn plan(req: &GenerateRequest, custom: Option<&CachedModel>) -> Resul
         (model, custom.run_version.clone(), input)
     };
     let mut input = input;
-    crate::parent::safety::enforce(&mut input);
+    let props = schema.and_then(|s| s.get("properties")?.as_object());
+    crate::parent::safety::strictest(&mut input, props)?;
     let dedupe = json!({
         "sketch": req.sketch_id, "model": model, "version": version, "style": style.id,
         "prompt": prompt, "n": n, "follow": follow, "seed": req.seed, "extra": params.extra_input,

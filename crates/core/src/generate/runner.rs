@@ -211,7 +211,7 @@ impl Runner {
             }
         }
         let client = Client::with_options(
-            &self.url,
+            &crate::paths::checked_replicate_url(&self.url)?,
             Token::new(token.expose()),
             skaitch_replicate::DEFAULT_USER_AGENT,
             self.config.client,

@@ -15,8 +15,11 @@ pub enum Zone {
 
 /// Now, and the zone months are counted in.
 pub trait Clock: Send + Sync + std::fmt::Debug {
-    /// Milliseconds since the Unix epoch.
+    /// Milliseconds since the Unix epoch (the wall clock: anyone can move it).
     fn now_ms(&self) -> i64;
+    /// Milliseconds on a clock that only goes forward, from an arbitrary start (sessions and
+    /// lock-outs run on it: moving the wall clock neither ends nor stretches them).
+    fn monotonic_ms(&self) -> i64;
     fn zone(&self) -> Zone;
 }
 
@@ -28,6 +31,13 @@ impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
         skaitch_store::now_ms()
     }
+    fn monotonic_ms(&self) -> i64 {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_millis() as i64
+    }
     fn zone(&self) -> Zone {
         Zone::Local
     }
@@ -37,6 +47,7 @@ impl Clock for SystemClock {
 #[derive(Debug)]
 pub struct ManualClock {
     ms: AtomicI64,
+    mono: AtomicI64,
     zone: Zone,
 }
 
@@ -45,19 +56,30 @@ impl ManualClock {
     pub fn new(ms: i64, zone: Zone) -> ManualClock {
         ManualClock {
             ms: AtomicI64::new(ms),
+            mono: AtomicI64::new(0),
             zone,
         }
     }
 
-    /// Moves the clock to `ms`.
+    /// Sets the wall clock to `ms`, as a person changing the computer's time does (the
+    /// monotonic clock does not move).
     pub fn set(&self, ms: i64) {
         self.ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// Lets `ms` milliseconds pass: both clocks move on.
+    pub fn advance(&self, ms: i64) {
+        self.ms.fetch_add(ms, Ordering::SeqCst);
+        self.mono.fetch_add(ms, Ordering::SeqCst);
     }
 }
 
 impl Clock for ManualClock {
     fn now_ms(&self) -> i64 {
         self.ms.load(Ordering::SeqCst)
+    }
+    fn monotonic_ms(&self) -> i64 {
+        self.mono.load(Ordering::SeqCst)
     }
     fn zone(&self) -> Zone {
         self.zone

@@ -60,6 +60,17 @@ impl PriceList {
         serde_json::from_str(SHIPPED).unwrap_or_default()
     }
 
+    /// Whether a run of `model` (`owner/name`) can be priced: per image, or by the second on
+    /// a hardware type with a price.
+    pub fn knows(&self, model: &str) -> bool {
+        self.models.get(model).is_some_and(|m| {
+            m.per_image.is_some()
+                || m.hardware
+                    .as_ref()
+                    .is_some_and(|h| self.hardware.contains_key(h))
+        })
+    }
+
     /// `self` with every entry of `overrides` in place of the shipped one.
     pub fn merged(mut self, overrides: &PriceList) -> PriceList {
         for (k, v) in &overrides.hardware {

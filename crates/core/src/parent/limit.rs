@@ -12,9 +12,12 @@ use ts_rs::TS;
 pub(crate) const LIMIT_KEY: &str = "parent.monthly_limit_usd";
 /// From this share of the limit on, the parent is warned.
 pub const WARN_AT: f64 = 0.8;
-/// The note on a held generation.
+/// The note on a generation held by the limit.
 pub(crate) const HELD_NOTE: &str =
     "This month's spending limit is reached: waiting for a parent to allow it";
+/// The note on a generation held because, with a limit set, its price is not known.
+pub(crate) const UNPRICED_NOTE: &str =
+    "No price is known for this model, so it could go past the monthly limit: waiting for a parent to allow it";
 
 /// One child's spending this month.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -103,13 +106,21 @@ pub(crate) fn spending(store: &Store, clock: &dyn Clock) -> Result<Spending> {
     })
 }
 
-/// Whether generation `id` must wait for a parent: a limit is set, it is reached this month,
-/// and no parent allowed this one past it.
-pub(crate) fn must_hold(store: &Store, clock: &dyn Clock, id: i64) -> Result<bool> {
-    if under_limit(store, clock)? {
-        return Ok(false);
+/// Why generation `id` must wait for a parent (the note to show), if it must: a limit is set,
+/// no parent allowed this one, and either the limit is reached this month or the model's price
+/// is unknown (a run of unknown price could cost anything, so it never counts as $0).
+pub(crate) fn must_hold(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<&'static str>> {
+    if limit(store)?.is_none() || store.is_approved(id)? {
+        return Ok(None);
     }
-    Ok(!store.is_approved(id)?)
+    if !under_limit(store, clock)? {
+        return Ok(Some(HELD_NOTE));
+    }
+    let model = store.get_generation(id)?.model;
+    if !cost::prices(store)?.knows(&model) {
+        return Ok(Some(UNPRICED_NOTE));
+    }
+    Ok(None)
 }
 
 /// Whether new generations may go now (no limit, or under it this month).

@@ -1,41 +1,55 @@
-//! The optional parent PIN: kept only as a salted Argon2id hash (never the PIN), five wrong
-//! tries in a row lock it for a minute (persisted, so quitting does not reset it), and a right
-//! one opens a short parent session.
+//! The optional parent PIN: kept only as a salted Argon2id hash (never the PIN), wrong tries
+//! lock it for a while (see `lockout.rs`), and a right one opens a parent session.
 //!
 //! Any use-case guards itself with one line, `self.require_parent()?;`: with no PIN set it
 //! passes; with one, it passes during a session opened by [`App::unlock_parent`], and fails
 //! with [`Error::ParentLocked`] (kind `ParentLocked`) otherwise, which the UI answers with a
 //! PIN prompt and then retries the action.
 //!
+//! A session is as short as the reason it was opened: [`ParentScope::Once`] (the PIN prompt
+//! for one guarded action, "allow one more") ends with the first guarded action it lets
+//! through; [`ParentScope::Settings`] lasts until [`App::lock_parent`] (Settings closing).
+//! Either ends after [`SESSION_MS`] on the monotonic clock. Changing or removing the PIN
+//! always asks for the current PIN, session or not.
+//!
 //! Forgetting the PIN never loses data: [`App::remove_pin_with_token`] removes it when the
 //! parent pastes the Replicate token that is saved in the OS keychain (or, with none saved, a
 //! token Replicate accepts), which only someone with the family's Replicate account has.
 
+use super::lockout::{self, Try};
 use crate::{App, Error, Result, Secret};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use rand::RngCore;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use super::lockout::{LOCKOUT_MS, MAX_TRIES};
+
 const HASH_KEY: &str = "parent.pin_hash";
-const FAILURES_KEY: &str = "parent.pin_failures";
-const LOCKED_UNTIL_KEY: &str = "parent.pin_locked_until";
-/// Wrong tries in a row before the PIN locks.
-pub const MAX_TRIES: u32 = 5;
-/// How long it stays locked.
-pub const LOCKOUT_MS: i64 = 60_000;
-/// How long a right PIN keeps the parent's actions open.
+/// The longest a parent session stays open.
 pub const SESSION_MS: i64 = 5 * 60_000;
+
+/// What a parent session is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ParentScope {
+    /// One guarded action: the session ends with the first one it lets through.
+    Once,
+    /// The Settings dialog: until it closes ([`App::lock_parent`]).
+    Settings,
+}
 
 /// An open parent session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ParentSession {
-    /// Unix ms when the session ends (the PIN is asked again after it).
+    /// Unix ms when the session ends at the latest (the PIN is asked again after it).
     #[ts(type = "number")]
     pub unlocked_until: i64,
+    pub scope: ParentScope,
 }
 
 /// What settings shows about the PIN.
@@ -50,6 +64,16 @@ pub struct PinStatus {
     pub unlocked_until: Option<i64>,
     /// Seconds left of a lock-out after too many wrong tries.
     pub locked_for_secs: Option<u32>,
+}
+
+/// The in-memory half of parent controls: the open session and the lock-out, both on the
+/// monotonic clock.
+#[derive(Debug, Default)]
+pub(crate) struct ParentState {
+    /// Monotonic ms when the session ends, and what it was opened for.
+    session: Option<(i64, ParentScope)>,
+    /// Monotonic ms when a lock-out seen by this process ends.
+    locked_until: Option<i64>,
 }
 
 fn check_shape(pin: &str) -> Result<()> {
@@ -82,16 +106,14 @@ fn verify(pin: &str, stored: &str) -> bool {
     })
 }
 
-impl App {
-    fn number_setting(&self, key: &str) -> Result<i64> {
-        Ok(self
-            .store
-            .setting(key)?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0))
+fn locked_out(ms: i64) -> Error {
+    Error::PinLockedOut {
+        seconds: (ms.max(0) as u64).div_ceil(1000),
     }
+}
 
-    fn session(&self) -> std::sync::MutexGuard<'_, Option<i64>> {
+impl App {
+    fn parent_state(&self) -> std::sync::MutexGuard<'_, ParentState> {
         self.parent_session
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -102,94 +124,123 @@ impl App {
         Ok(self.store.setting(HASH_KEY)?.is_some())
     }
 
-    /// The guard for parent-only actions: passes with no PIN set or in an open session, else
-    /// [`Error::ParentLocked`]. Use it as the first line: `self.require_parent()?;`.
+    /// The guard for parent-only actions: passes with no PIN set or in an open session (a
+    /// [`ParentScope::Once`] session ends here), else [`Error::ParentLocked`]. Use it as the
+    /// first line: `self.require_parent()?;`.
     pub fn require_parent(&self) -> Result<()> {
         if !self.pin_set()? {
             return Ok(());
         }
-        match *self.session() {
-            Some(until) if self.clock.now_ms() < until => Ok(()),
-            _ => Err(Error::ParentLocked),
+        let now = self.clock.monotonic_ms();
+        let mut st = self.parent_state();
+        match st.session {
+            Some((until, scope)) if now < until => {
+                if scope == ParentScope::Once {
+                    st.session = None;
+                }
+                Ok(())
+            }
+            _ => {
+                st.session = None;
+                Err(Error::ParentLocked)
+            }
         }
     }
 
-    /// Checks the PIN and opens a parent session of [`SESSION_MS`]. A wrong PIN counts
-    /// toward the lock-out; while locked, even the right one is refused.
-    pub fn unlock_parent(&self, pin: &str) -> Result<ParentSession> {
+    /// Checks `pin`, counting the try toward the lock-out first; while locked, even the right
+    /// one is refused.
+    fn check_pin(&self, stored: &str, pin: &str) -> Result<()> {
+        let mono = self.clock.monotonic_ms();
+        if let Some(until) = self.parent_state().locked_until.filter(|u| mono < *u) {
+            return Err(locked_out(until - mono));
+        }
         let now = self.clock.now_ms();
-        let Some(stored) = self.store.setting(HASH_KEY)? else {
-            return Ok(self.open_session(now));
+        let locked = |ms: i64| {
+            let mut st = self.parent_state();
+            st.locked_until = Some(mono + ms);
+            st.session = None;
+            locked_out(ms)
         };
-        let locked_until = self.number_setting(LOCKED_UNTIL_KEY)?;
-        if now < locked_until {
-            return Err(Error::PinLockedOut {
-                seconds: ((locked_until - now) as u64).div_ceil(1000),
-            });
+        let n = match lockout::count(&self.store, now)? {
+            Try::Locked { ms } => return Err(locked(ms)),
+            Try::Counted(n) => n,
+        };
+        if verify(pin, stored) {
+            lockout::clear(&self.store)?;
+            self.parent_state().locked_until = None;
+            return Ok(());
         }
-        if verify(pin, &stored) {
-            self.store.set_setting(FAILURES_KEY, None)?;
-            return Ok(self.open_session(now));
+        match lockout::wrong(&self.store, now, n)? {
+            Some(ms) => Err(locked(ms)),
+            None => Err(Error::WrongPin {
+                tries_left: MAX_TRIES - n,
+            }),
         }
-        let failures = self.number_setting(FAILURES_KEY)?.max(0) as u32 + 1;
-        if failures >= MAX_TRIES {
-            self.store.set_setting(FAILURES_KEY, None)?;
-            let until = (now + LOCKOUT_MS).to_string();
-            self.store.set_setting(LOCKED_UNTIL_KEY, Some(&until))?;
-            *self.session() = None;
-            return Err(Error::PinLockedOut {
-                seconds: (LOCKOUT_MS / 1000) as u64,
-            });
-        }
-        self.store
-            .set_setting(FAILURES_KEY, Some(&failures.to_string()))?;
-        Err(Error::WrongPin {
-            tries_left: MAX_TRIES - failures,
-        })
     }
 
-    fn open_session(&self, now: i64) -> ParentSession {
-        let until = now + SESSION_MS;
-        *self.session() = Some(until);
+    /// Checks the PIN and opens a parent session for `scope` (see [`ParentScope`]). A wrong
+    /// PIN counts toward the lock-out.
+    pub fn unlock_parent(&self, pin: &str, scope: ParentScope) -> Result<ParentSession> {
+        if let Some(stored) = self.store.setting(HASH_KEY)? {
+            self.check_pin(&stored, pin)?;
+        }
+        Ok(self.open_session(scope))
+    }
+
+    fn open_session(&self, scope: ParentScope) -> ParentSession {
+        self.parent_state().session = Some((self.clock.monotonic_ms() + SESSION_MS, scope));
         ParentSession {
-            unlocked_until: until,
+            unlocked_until: self.clock.now_ms() + SESSION_MS,
+            scope,
         }
     }
 
-    /// Ends the parent session now.
+    /// Ends the parent session now (Settings closed, "Lock now").
     pub fn lock_parent(&self) {
-        *self.session() = None;
+        self.parent_state().session = None;
     }
 
     /// Where the PIN stands, for settings.
     pub fn pin_status(&self) -> Result<PinStatus> {
-        let now = self.clock.now_ms();
+        let (now, mono) = (self.clock.now_ms(), self.clock.monotonic_ms());
         let pin_set = self.pin_set()?;
-        let until = (*self.session()).filter(|u| now < *u);
-        let locked_until = self.number_setting(LOCKED_UNTIL_KEY)?;
+        let (left, in_memory) = {
+            let st = self.parent_state();
+            let left = st.session.map(|(u, _)| u - mono).filter(|l| *l > 0);
+            (left, st.locked_until.map(|u| u - mono).filter(|l| *l > 0))
+        };
+        let locked = lockout::left_now(&self.store, now)?.max(in_memory);
         Ok(PinStatus {
             pin_set,
-            unlocked: !pin_set || until.is_some(),
-            unlocked_until: until.filter(|_| pin_set),
-            locked_for_secs: (pin_set && now < locked_until)
-                .then(|| ((locked_until - now) as u64).div_ceil(1000) as u32),
+            unlocked: !pin_set || left.is_some(),
+            unlocked_until: left.filter(|_| pin_set).map(|l| now + l),
+            locked_for_secs: locked
+                .filter(|_| pin_set)
+                .map(|ms| (ms as u64).div_ceil(1000) as u32),
         })
     }
 
-    /// Sets (or changes) the PIN. Changing one needs an open session; the new PIN opens one.
-    pub fn set_pin(&self, pin: &str) -> Result<ParentSession> {
-        self.require_parent()?;
+    /// Sets the PIN, or changes it: a set PIN changes only with `current`, checked like any
+    /// try (a session is not enough). The new PIN opens a Settings session.
+    pub fn set_pin(&self, current: Option<&str>, pin: &str) -> Result<ParentSession> {
         check_shape(pin)?;
+        if let Some(stored) = self.store.setting(HASH_KEY)? {
+            self.check_pin(&stored, current.ok_or(Error::ParentLocked)?)?;
+        }
         self.store.set_setting(HASH_KEY, Some(&hash(pin)?))?;
-        self.clear_lockout()?;
-        Ok(self.open_session(self.clock.now_ms()))
+        lockout::clear(&self.store)?;
+        Ok(self.open_session(ParentScope::Settings))
     }
 
-    /// Removes the PIN (needs an open session).
-    pub fn remove_pin(&self) -> Result<()> {
-        self.require_parent()?;
+    /// Removes the PIN: needs `current`, checked like any try (a session is not enough).
+    pub fn remove_pin(&self, current: &str) -> Result<()> {
+        if let Some(stored) = self.store.setting(HASH_KEY)? {
+            self.check_pin(&stored, current)?;
+        }
         self.store.set_setting(HASH_KEY, None)?;
-        self.clear_lockout()
+        lockout::clear(&self.store)?;
+        self.lock_parent();
+        Ok(())
     }
 
     /// "I forgot the PIN": removes it when `token` is the Replicate token saved in the
@@ -207,14 +258,10 @@ impl App {
             return Err(Error::PinResetRefused);
         }
         self.store.set_setting(HASH_KEY, None)?;
-        self.clear_lockout()?;
-        self.lock_parent();
+        lockout::clear(&self.store)?;
+        let mut st = self.parent_state();
+        *st = ParentState::default();
         Ok(())
-    }
-
-    fn clear_lockout(&self) -> Result<()> {
-        self.store.set_setting(FAILURES_KEY, None)?;
-        Ok(self.store.set_setting(LOCKED_UNTIL_KEY, None)?)
     }
 }
 

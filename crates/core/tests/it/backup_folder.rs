@@ -203,8 +203,15 @@ fn one_replicator_per_data_folder_and_one_sketchbook_per_replica() {
     a.set_backup_config(config.clone(), None).unwrap();
     wait_running(&a);
     assert!(dir.join("a").join(LOCK_FILE).exists());
-    // A second App on the same data folder (like the CLI while the app runs) may not replicate.
-    let second = self::app(&dir.join("a"));
+    // A second App may not even open the data folder (a second window, the CLI beside the
+    // app); one opened read-only beside it may not replicate either.
+    let err = skaitch_core::App::open(&dir.join("a")).unwrap_err();
+    assert!(matches!(err, Error::DataFolderInUse(_)), "{err}");
+    let second = skaitch_core::App::open_read_only(&dir.join("a"))
+        .unwrap()
+        .with_secrets(std::sync::Arc::new(
+            skaitch_core::keychain::MemoryStore::default(),
+        ));
     let err = second.start_backup().unwrap_err();
     assert!(matches!(err, Error::Backup(BackupError::Busy)), "{err}");
     // Another sketchbook may not take over a replica that holds this one.

@@ -1,11 +1,12 @@
 //! The parent PIN: it guards the parent-only actions until unlocked, the session ends after a
 //! few minutes, five wrong tries lock it for a minute (across a restart too), only a salted
-//! hash is stored, and a forgotten PIN is removed with the saved Replicate token.
+//! hash is stored, and a forgotten PIN is removed with the saved Replicate token. (How short
+//! sessions are, and how the lock-out resists races and clocks: `parent_guard.rs`.)
 
 use super::generate_support::*;
 use skaitch_core::parent::clock::{ManualClock, Zone};
 use skaitch_core::parent::pin::{LOCKOUT_MS, SESSION_MS};
-use skaitch_core::parent::ModelPrice;
+use skaitch_core::parent::{ModelPrice, ParentScope};
 use skaitch_core::store::OrphanPolicy;
 use skaitch_core::{App, ErrorKind, Secret, TOKEN_KEY};
 use skaitch_testkit::replicate_server::ReplicateServer;
@@ -36,7 +37,7 @@ async fn a_pin_guards_parent_actions_until_unlocked_and_only_its_hash_is_stored(
     assert!(!app.pin_status().unwrap().pin_set);
     app.require_parent().unwrap();
 
-    let session = app.set_pin(PIN).unwrap();
+    let session = app.set_pin(None, PIN).unwrap();
     assert_eq!(session.unlocked_until, T0 + SESSION_MS);
     app.lock_parent();
     let st = app.pin_status().unwrap();
@@ -50,8 +51,7 @@ async fn a_pin_guards_parent_actions_until_unlocked_and_only_its_hash_is_stored(
     locked(app.allow_generation(1));
     locked(app.set_model_price("a/b", None));
     locked(app.set_hardware_price("gpu-t4", None));
-    locked(app.remove_pin());
-    locked(app.set_pin("1111"));
+    locked(app.set_pin(None, "1111"));
     // Backup settings and restore are parent-only too.
     let folder = skaitch_core::backup::BackupConfig {
         folder: dir.join("backup").display().to_string(),
@@ -73,8 +73,9 @@ async fn a_pin_guards_parent_actions_until_unlocked_and_only_its_hash_is_stored(
     );
     assert_eq!(app.spending().unwrap().limit_usd, None);
 
-    // The right PIN opens a session; the actions go through until it ends.
-    app.unlock_parent(PIN).unwrap();
+    // The right PIN opens a session (Settings: until it closes); the actions go through
+    // until it ends.
+    app.unlock_parent(PIN, ParentScope::Settings).unwrap();
     assert!(app.pin_status().unwrap().unlocked);
     app.delete_sketch(s).unwrap();
     let p = ModelPrice {
@@ -84,9 +85,9 @@ async fn a_pin_guards_parent_actions_until_unlocked_and_only_its_hash_is_stored(
         source: None,
     };
     app.set_model_price("a/b", Some(p)).unwrap();
-    clock.set(T0 + SESSION_MS + 1);
+    clock.advance(SESSION_MS + 1);
     locked(app.delete_child(kid.id, OrphanPolicy::Keep));
-    app.unlock_parent(PIN).unwrap();
+    app.unlock_parent(PIN, ParentScope::Once).unwrap();
     app.delete_child(kid.id, OrphanPolicy::Keep).unwrap();
 
     // Only a salted slow hash is kept, nowhere the PIN itself.
@@ -108,23 +109,26 @@ async fn five_wrong_tries_lock_it_for_a_minute_even_across_a_restart() {
     let dir = DataDir::new();
     let clock = Arc::new(ManualClock::new(T0, Zone::Fixed(0)));
     let first = app(&server, &dir, &clock);
-    first.set_pin(PIN).unwrap();
+    first.set_pin(None, PIN).unwrap();
     first.lock_parent();
     // A wrong try, then the right one: the count starts again.
     assert_eq!(
-        first.unlock_parent("0000").unwrap_err().kind(),
+        first
+            .unlock_parent("0000", ParentScope::Once)
+            .unwrap_err()
+            .kind(),
         ErrorKind::WrongPin
     );
-    first.unlock_parent(PIN).unwrap();
+    first.unlock_parent(PIN, ParentScope::Once).unwrap();
     first.lock_parent();
     for left in (1..=4).rev() {
-        let e = first.unlock_parent("1234").unwrap_err();
+        let e = first.unlock_parent("1234", ParentScope::Once).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::WrongPin);
         assert!(e.to_string().contains(&format!("{left} more tries")), "{e}");
     }
-    let e = first.unlock_parent("1234").unwrap_err();
+    let e = first.unlock_parent("1234", ParentScope::Once).unwrap_err();
     assert!(e.to_string().contains("try again in 60 s"), "{e}");
-    let e = first.unlock_parent(PIN).unwrap_err();
+    let e = first.unlock_parent(PIN, ParentScope::Once).unwrap_err();
     assert_eq!(
         e.kind(),
         ErrorKind::WrongPin,
@@ -135,16 +139,16 @@ async fn five_wrong_tries_lock_it_for_a_minute_even_across_a_restart() {
 
     // Quitting does not reset the lock-out.
     let again = app(&server, &dir, &clock);
-    clock.set(T0 + LOCKOUT_MS / 2);
-    let e = again.unlock_parent(PIN).unwrap_err();
+    clock.advance(LOCKOUT_MS / 2);
+    let e = again.unlock_parent(PIN, ParentScope::Once).unwrap_err();
     assert!(e.to_string().contains("try again in 30 s"), "{e}");
     locked(again.delete_sketch(1));
-    clock.set(T0 + LOCKOUT_MS + 1);
-    again.unlock_parent(PIN).unwrap();
+    clock.advance(LOCKOUT_MS / 2 + 1);
+    again.unlock_parent(PIN, ParentScope::Once).unwrap();
     assert_eq!(again.pin_status().unwrap().locked_for_secs, None);
     // After the minute the count is fresh: one wrong try leaves four.
     again.lock_parent();
-    let e = again.unlock_parent("9999").unwrap_err();
+    let e = again.unlock_parent("9999", ParentScope::Once).unwrap_err();
     assert!(e.to_string().contains("4 more tries"), "{e}");
 }
 
@@ -155,10 +159,10 @@ async fn a_forgotten_pin_is_removed_with_the_replicate_token_and_nothing_is_lost
     let clock = Arc::new(ManualClock::new(T0, Zone::Fixed(0)));
     let app = app(&server, &dir, &clock);
     let s = sketch(&app, 1);
-    app.set_pin(PIN).unwrap();
+    app.set_pin(None, PIN).unwrap();
     app.lock_parent();
     for _ in 0..5 {
-        let _ = app.unlock_parent("0000");
+        let _ = app.unlock_parent("0000", ParentScope::Once);
     }
     assert!(app.pin_status().unwrap().locked_for_secs.is_some());
 
@@ -184,7 +188,7 @@ async fn a_forgotten_pin_is_removed_with_the_replicate_token_and_nothing_is_lost
 
     // With no token saved, one Replicate accepts is needed.
     app.clear_token().unwrap();
-    app.set_pin(PIN).unwrap();
+    app.set_pin(None, PIN).unwrap();
     app.lock_parent();
     let e = app
         .remove_pin_with_token(Secret::new("r8_made_up_by_a_child"))

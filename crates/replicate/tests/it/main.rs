@@ -1,5 +1,6 @@
 //! Integration tests of the Replicate client against the local server from `skaitch-testkit`.
 
+mod fetch_limits;
 mod files;
 mod outcomes;
 mod predictions;

@@ -293,3 +293,28 @@ fn model_schemas_are_cached_and_replaced() {
         r#"{"x":1}"#
     );
 }
+
+#[test]
+fn a_durable_write_commits_with_full_sync_and_leaves_the_others_normal() {
+    let (_d, s) = super::temp_store();
+    let sync = |tx: &rusqlite::Transaction<'_>| -> skaitch_store::Result<i64> {
+        Ok(tx.query_row("PRAGMA synchronous", [], |r| r.get(0))?)
+    };
+    assert_eq!(s.write(sync).unwrap(), 1, "NORMAL by default");
+    assert_eq!(s.write_durable(sync).unwrap(), 2, "FULL for this commit");
+    assert_eq!(s.write(sync).unwrap(), 1, "NORMAL again after it");
+    // A failing durable write leaves NORMAL too, and nothing written.
+    let failed = s.write_durable(|tx| {
+        tx.execute(
+            "INSERT INTO settings (key, value, updated_at) VALUES ('k', 'v', 1)",
+            [],
+        )?;
+        Err::<(), _>(skaitch_store::Error::Invalid {
+            field: "test",
+            reason: "rolled back",
+        })
+    });
+    assert!(failed.is_err());
+    assert_eq!(s.write(sync).unwrap(), 1);
+    assert_eq!(s.setting("k").unwrap(), None);
+}

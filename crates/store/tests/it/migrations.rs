@@ -160,3 +160,91 @@ fn closing_the_store_folds_the_wal_into_the_database_file() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[test]
+fn after_the_upgrade_a_deleted_rows_id_is_never_given_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.db");
+    let sketch = |c: &rusqlite::Connection, title: &str, sha: char| {
+        c.execute(
+            "INSERT INTO sketches (child_id, title, source, original_media_type, original_size,
+                 width, height, sha256, created_at) VALUES (1, ?1, 'drawn', 'image/png', 1, 1, 1, ?2, 1)",
+            rusqlite::params![title, sha.to_string().repeat(64)],
+        )
+        .unwrap();
+        c.last_insert_rowid()
+    };
+    let generation = |c: &rusqlite::Connection| {
+        c.execute(
+            "INSERT INTO generations (sketch_id, model, status, created_at, updated_at)
+             VALUES (1, 'a/b', 'succeeded', 1, 1)",
+            [],
+        )
+        .unwrap();
+        c.last_insert_rowid()
+    };
+    {
+        let mut c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "foreign_keys", true).unwrap();
+        apply_up_to(&mut c, &path, 5).unwrap();
+        c.execute(
+            "INSERT INTO children (name, created_at) VALUES ('Ada', 1)",
+            [],
+        )
+        .unwrap();
+        sketch(&c, "cat", 'a');
+        assert_eq!((generation(&c), generation(&c)), (1, 2));
+        c.execute(
+            "INSERT INTO generation_outputs (generation_id, position, media_type, width, height,
+                 created_at) VALUES (2, 0, 'image/png', 1, 1, 1)",
+            [],
+        )
+        .unwrap();
+        // The newest generation was priced, then deleted (the ledger keeps its cost).
+        c.execute(
+            "INSERT INTO generation_costs (generation_id, model, basis, priced_at)
+             VALUES (2, 'a/b', 'unknown', 1)",
+            [],
+        )
+        .unwrap();
+        c.execute("DELETE FROM generations WHERE id = 2", [])
+            .unwrap();
+        // On version 5 the next one takes id 2 again: this is the defect.
+        assert_eq!(generation(&c), 2);
+        c.execute("DELETE FROM generations WHERE id = 2", [])
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+    drop(store);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.pragma_update(None, "foreign_keys", true).unwrap();
+    assert_eq!(generation(&c), 3, "past every id the cost ledger remembers");
+    c.execute("DELETE FROM generations WHERE id = 3", [])
+        .unwrap();
+    assert_eq!(generation(&c), 4);
+    // Rows, foreign keys and the gallery's triggers survived the rebuild.
+    let kept: (String, i64) = c
+        .query_row(
+            "SELECT s.title, count(g.id) FROM sketches s JOIN generations g ON g.sketch_id = s.id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(kept, ("cat".into(), 2));
+    let dog = sketch(&c, "dog", 'b');
+    let found: i64 = c
+        .query_row(
+            "SELECT rowid FROM gallery_search WHERE gallery_search MATCH 'dog'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(found, dog);
+    c.execute("DELETE FROM sketches WHERE id = 1", []).unwrap();
+    let left: i64 = c
+        .query_row("SELECT count(*) FROM generations", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0, "deleting a sketch still takes its generations");
+    assert_eq!(sketch(&c, "cat again", 'c'), dog + 1);
+}

@@ -120,3 +120,57 @@ fn a_replacement_that_cannot_open_leaves_the_old_database_in_use() {
     store.insert_sketch(&super::new_sketch(2, None)).unwrap();
     assert_eq!(store.count_sketches(ChildFilter::Everyone).unwrap(), 2);
 }
+
+#[test]
+fn a_swap_that_fails_halfway_still_ends_on_the_real_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("live.db");
+    let store = Store::open(&path).unwrap();
+    store.insert_sketch(&super::new_sketch(1, None)).unwrap();
+    // The replacement vanished (a cleaner, a full disk): the rename into place fails after the
+    // old file was moved aside and every connection closed.
+    let gone = dir.path().join("restored.db");
+    let aside = dir.path().join("live.db.before-restore-1");
+    let err = store.replace_database(&gone, &aside).unwrap_err();
+    assert!(matches!(err, skaitch_store::Error::Swap { .. }), "{err}");
+    assert!(
+        path.exists() && !aside.exists(),
+        "the old file is back in place"
+    );
+    // On the real file, not on in-memory connections: the rows are there, writes stick.
+    assert_eq!(store.count_sketches(ChildFilter::Everyone).unwrap(), 1);
+    store.insert_sketch(&super::new_sketch(2, None)).unwrap();
+    drop(store);
+    let again = Store::open(&path).unwrap();
+    assert_eq!(again.count_sketches(ChildFilter::Everyone).unwrap(), 2);
+}
+
+#[test]
+fn a_start_beside_a_kept_copy_or_a_stray_wal_creates_no_empty_sketchbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("skaitch.db");
+    {
+        let store = Store::open(&path).unwrap();
+        store.insert_sketch(&super::new_sketch(1, None)).unwrap();
+    }
+    let aside = dir.path().join("skaitch.db.before-restore-20261204");
+    std::fs::rename(&path, &aside).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(&err, skaitch_store::Error::MissingDatabase { found, .. } if *found == aside),
+        "{err}"
+    );
+    assert!(!path.exists(), "no empty database was made");
+
+    std::fs::remove_file(&aside).unwrap();
+    std::fs::write(sidecar(&path, "-wal"), b"frames of a lost database").unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(err.to_string().contains("-wal"), "{err}");
+    assert!(!path.exists());
+
+    // Files that are no database do not stop a first start.
+    std::fs::remove_file(sidecar(&path, "-wal")).unwrap();
+    std::fs::write(dir.path().join("skaitch.db.notes"), b"not sqlite").unwrap();
+    let fresh = Store::open(&path).unwrap();
+    assert_eq!(fresh.count_sketches(ChildFilter::Everyone).unwrap(), 0);
+}

@@ -1,0 +1,125 @@
+//! The monthly limit never counts a run of unknown price as free: with a limit set, a
+//! generation on a model with no known price (any model by name the price list lacks) is held,
+//! unsent, until a parent allows it, and the month says how many ran at an unknown price.
+
+use super::generate_support::*;
+use serde_json::json;
+use skaitch_core::parent::CostKind;
+use skaitch_core::store::GenerationStatus as S;
+use skaitch_testkit::replicate_server::{
+    presets, ModelConfig, OutputShape, Route, Script, ServerConfig,
+};
+use std::time::Duration;
+
+const UNPRICED: &str = "acme/unpriced";
+
+/// A community model no price list knows.
+fn unpriced() -> ModelConfig {
+    ModelConfig {
+        owner: "acme".into(),
+        name: "unpriced".into(),
+        version: "d".repeat(64),
+        official: true,
+        input_schema: json!({"type": "object", "title": "Input", "required": ["image"], "properties": {
+            "prompt": {"type": "string", "x-order": 0},
+            "image": {"type": "string", "format": "uri", "x-order": 1}
+        }}),
+        script: Script::succeed(OutputShape::UrlArray),
+    }
+}
+
+#[tokio::test]
+async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unpriced() {
+    let mut models = presets();
+    models.push(unpriced());
+    let e = env_with(
+        fast(),
+        ServerConfig {
+            models,
+            ..Default::default()
+        },
+    );
+    let s = sketch(&e.app, 1);
+    e.app.model_schema(UNPRICED).await.unwrap();
+    // No limit: an unknown price holds nothing (it is only shown as unknown).
+    let free_run = e
+        .app
+        .generate(request(s, UNPRICED, "cartoon"))
+        .await
+        .unwrap()
+        .id;
+    let g = finish(&e.app, free_run).await;
+    assert_eq!(g.status, S::Succeeded, "{:?}", g.error);
+    assert_eq!(e.server.requests_to(Route::CreatePrediction).len(), 1);
+
+    // A limit far from reached: still, the model's price is unknown, so it could cost anything.
+    e.app.set_monthly_limit(Some(100.0)).unwrap();
+    let id = e
+        .app
+        .generate(request(s, UNPRICED, "comic"))
+        .await
+        .unwrap()
+        .id;
+    let held = reach(&e.app, id, S::Held).await;
+    assert!(held.note.unwrap().contains("No price is known"));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(e.app.generation(id).unwrap().status, S::Held);
+    assert_eq!(
+        e.server.requests_to(Route::CreatePrediction).len(),
+        1,
+        "nothing was sent"
+    );
+    let m = e.app.spending().unwrap();
+    assert_eq!((m.held, m.unknown, m.reached), (1, 1, false), "{m:?}");
+
+    // A priced model still goes at once.
+    let flux = e
+        .app
+        .generate(request(s, "flux-kontext-pro", "clay"))
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(finish(&e.app, flux).await.status, S::Succeeded);
+
+    // A parent allows it: it goes, and the month counts it among the unpriced.
+    e.app.allow_generation(id).unwrap();
+    let g = finish(&e.app, id).await;
+    assert_eq!(g.status, S::Succeeded, "{:?}", g.error);
+    assert_eq!(g.cost.unwrap().kind, CostKind::Unknown);
+    let m = e.app.spending().unwrap();
+    assert_eq!((m.held, m.unknown, m.generations), (0, 2, 3), "{m:?}");
+    assert!((m.usd - 0.04).abs() < 1e-9);
+}
+
+#[tokio::test]
+async fn a_new_generation_never_inherits_a_deleted_ones_id_or_cost() {
+    let e = env();
+    let s = sketch(&e.app, 1);
+    let first = e
+        .app
+        .generate(request(s, "flux-kontext-pro", "cartoon"))
+        .await
+        .unwrap()
+        .id;
+    let old = finish(&e.app, first).await;
+    assert_eq!(old.cost.unwrap().usd, Some(0.04));
+    e.app
+        .delete_art(skaitch_core::store::trash::DeleteTarget::Generation(first))
+        .unwrap();
+    let next = e
+        .app
+        .generate(request(s, "flux-kontext-pro", "clay"))
+        .await
+        .unwrap()
+        .id;
+    assert_ne!(next, first, "a deleted generation's id is not given again");
+    let g = finish(&e.app, next).await;
+    let cost = g.cost.expect("its own cost is recorded");
+    assert_eq!((cost.kind, cost.usd), (CostKind::Image, Some(0.04)));
+    let m = e.app.spending().unwrap();
+    assert!(
+        (m.usd - 0.08).abs() < 1e-9,
+        "spent money stays spent: {m:?}"
+    );
+    assert_eq!(m.generations, 2);
+}
