@@ -173,7 +173,7 @@ pub(crate) fn plan(req: &GenerateRequest, custom: Option<&CachedModel>) -> Resul
         (model, custom.run_version.clone(), input)
     };
     let mut input = input;
-    let props = schema.and_then(|s| s.get("properties")?.as_object());
+    let props = custom.and_then(|c| c.schema.get("properties")?.as_object());
     crate::parent::safety::strictest(&mut input, props)?;
     let dedupe = json!({
         "sketch": req.sketch_id, "model": model, "version": version, "style": style.id,

@@ -30,6 +30,7 @@ fn switchy() -> ModelConfig {
             "options": {"type": "object", "x-order": 6}
         }}),
         script: Script::succeed(OutputShape::UrlArray),
+        quirks: Default::default(),
     }
 }
 

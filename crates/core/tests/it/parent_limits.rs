@@ -25,6 +25,7 @@ fn unpriced() -> ModelConfig {
             "image": {"type": "string", "format": "uri", "x-order": 1}
         }}),
         script: Script::succeed(OutputShape::UrlArray),
+        quirks: Default::default(),
     }
 }
 
