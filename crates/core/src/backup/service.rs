@@ -40,13 +40,18 @@ impl Default for Service {
     }
 }
 
-/// An `App` dropped while replicating (a CLI error path, a test) still ends with one last pass
-/// and leaves no thread behind.
+/// An `App` dropped while replicating (quitting, a CLI error path, a test) still ends with one
+/// last pass, but never waits more than [`QUIT_WITHIN`] for it: with the destination out of
+/// reach the last upload could take minutes, and what it did not send stays queued beside the
+/// database for the next start. The thread is then left to end on its own.
 impl Drop for Service {
     fn drop(&mut self) {
-        self.end_thread();
+        self.end_thread(Some(QUIT_WITHIN));
     }
 }
+
+/// How long quitting waits for the replicator's last pass.
+const QUIT_WITHIN: Duration = Duration::from_secs(4);
 
 impl Service {
     /// Replaces the replicator's pacing for the next start.
@@ -320,7 +325,7 @@ impl Service {
     /// Stops the replicator after one last pass and waits for it. `then` is the state after:
     /// `Paused` keeps the process lock and autocheckpoint off, `Off` releases both.
     pub(crate) fn stop(&self, store: &Store, then: BackupState) {
-        self.end_thread();
+        self.end_thread(None);
         let mut g = self.shared.lock();
         g.handle = None;
         g.stopping = false;
@@ -338,8 +343,9 @@ impl Service {
         self.shared.changed(&g);
     }
 
-    /// Tells the replicator thread to make its last pass and end, and waits for it.
-    fn end_thread(&self) {
+    /// Tells the replicator thread to make its last pass and end, and waits for it (at most
+    /// `within`, when given).
+    fn end_thread(&self, within: Option<Duration>) {
         let thread = {
             let mut g = self.shared.lock();
             g.stopping = true;
@@ -348,9 +354,18 @@ impl Service {
             }
             g.thread.take()
         };
-        if let Some(t) = thread {
-            let _ = t.join();
+        let Some(t) = thread else { return };
+        if let Some(within) = within {
+            let deadline = Instant::now() + within;
+            while !t.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            if !t.is_finished() {
+                eprintln!("backup: quitting before the last upload finished; it goes out at the next start");
+                return;
+            }
         }
+        let _ = t.join();
     }
 
     fn wait<'a>(&'a self, g: MutexGuard<'a, Inner>, deadline: Instant) -> MutexGuard<'a, Inner> {

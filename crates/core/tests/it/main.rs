@@ -3,6 +3,7 @@
 mod backup_folder;
 mod backup_foreign;
 mod backup_load;
+mod backup_outage;
 mod backup_probe;
 mod backup_support;
 mod gallery;

@@ -172,8 +172,9 @@ impl<C: ReplicaClient> Replicator<C> {
             // Commits up to here are covered by this pass; later ones notify again.
             self.signal.flags().notified = false;
             let synced = self.pass_beside(up);
-            // Maintenance talks to the replica: not while it is out of reach.
-            let reachable = matches!(&synced, Ok(r) if r.upload_error.is_none());
+            // Maintenance talks to the replica: only while uploads keep up with the queue (a
+            // replica that stops answering must not hold the thread that keeps the WAL small).
+            let reachable = matches!(&synced, Ok(r) if r.upload_error.is_none() && r.queued == 0);
             on_event(RunEvent::Synced(&synced));
             match synced {
                 Err(e) if is_fatal(&e) || wake == Wake::Stop => return Err(e),
