@@ -31,6 +31,14 @@ pub trait ReplicaClient: LtxSource {
     /// Removes file `id`; removing a file that is not there is not an error.
     fn delete_ltx(&self, id: &LtxFileId) -> Result<()>;
 
+    /// Called when a replicator starts: `used_before` says this database was replicated before
+    /// (a replica may be new only if not). A folder replica whose folder is missing then is an
+    /// unplugged drive ([`crate::Error::ReplicaMissing`]), not a place to start afresh.
+    fn check_root(&self, used_before: bool) -> Result<()> {
+        let _ = used_before;
+        Ok(())
+    }
+
     /// The exact LTX header timestamp of file `id` (ms since the epoch), where
     /// [`LtxFileInfo::timestamp_ms`] from [`ReplicaClient::list`] may only be an upper bound
     /// (an upload time). By default reads the file's header.
@@ -57,6 +65,10 @@ impl<T: LtxSource + ?Sized> LtxSource for Box<T> {
 impl<T: ReplicaClient + ?Sized> ReplicaClient for Box<T> {
     fn list(&self) -> Result<Vec<LtxFileInfo>> {
         (**self).list()
+    }
+
+    fn check_root(&self, used_before: bool) -> Result<()> {
+        (**self).check_root(used_before)
     }
 
     fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
@@ -89,6 +101,10 @@ impl<T: LtxSource + ?Sized> LtxSource for std::sync::Arc<T> {
 impl<T: ReplicaClient + ?Sized> ReplicaClient for std::sync::Arc<T> {
     fn list(&self) -> Result<Vec<LtxFileInfo>> {
         (**self).list()
+    }
+
+    fn check_root(&self, used_before: bool) -> Result<()> {
+        (**self).check_root(used_before)
     }
 
     fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {

@@ -72,13 +72,16 @@ pub fn latest_txid(app: &App) -> u64 {
         .map_or(0, |w| w.latest.txid)
 }
 
-/// Commits a drawing and returns how long until the replica held a newer TXID.
+/// Commits a drawing and returns how long until the replica held a newer TXID and nothing
+/// waited to be uploaded any more (uploads run beside the replicator, so the file holding the
+/// drawing's last commit may follow its first by a pass).
 pub fn commit_to_replica(app: &App, title: &str, seed: u8) -> Duration {
     let before = latest_txid(app);
     let t = Instant::now();
     draw(app, title, seed);
     wait_for(Duration::from_secs(10), "the commit in the replica", || {
-        latest_txid(app) > before
+        let s = app.backup_status();
+        latest_txid(app) > before && s.lag_ms == 0 && s.waiting == 0
     });
     t.elapsed()
 }

@@ -203,6 +203,14 @@ impl ReplicaClient for FileReplica {
         })
     }
 
+    fn check_root(&self, used_before: bool) -> Result<()> {
+        if !self.present() && used_before {
+            self.seen.store(true, Ordering::Relaxed);
+            return Err(self.missing());
+        }
+        Ok(())
+    }
+
     fn delete_ltx(&self, id: &LtxFileId) -> Result<()> {
         let path = self.path_of(id);
         match fs::remove_file(&path) {

@@ -471,7 +471,7 @@ mod probe;
 /// before it is given up and retried: a replica that stopped answering (a black hole) must
 /// not hold the uploader for the 300 s that a whole part may need on a slow uplink. Enough
 /// for 64 KiB/s, the slowest uplink a family plausibly backs up over.
-fn attempt_timeout(bytes: u64) -> aws_sdk_s3::config::Builder {
+pub(crate) fn attempt_timeout(bytes: u64) -> aws_sdk_s3::config::Builder {
     let secs = 20 + bytes / (64 << 10);
     aws_sdk_s3::config::Builder::default().timeout_config(
         TimeoutConfig::builder()

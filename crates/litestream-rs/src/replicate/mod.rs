@@ -220,6 +220,10 @@ impl<C: ReplicaClient> Replicator<C> {
         let started = std::time::Instant::now();
         let before = self.pos.and_then(|p| p.wal);
         self.lock.acquire()?;
+        if self.pos.is_some() {
+            // What an earlier pass could not upload goes first (`start` does it otherwise).
+            self.flush_if_inline()?;
+        }
         if self.drain_first {
             if let Some(report) = self.drain_pass(force_snapshot, before)? {
                 return Ok(report);
@@ -264,6 +268,8 @@ impl<C: ReplicaClient> Replicator<C> {
     }
 
     fn start(&mut self, wal: &mut WalFile) -> Result<Option<Shipped>> {
+        let used_before = self.resume_path.exists() || !self.staging.list()?.is_empty();
+        self.client.check_root(used_before)?;
         let mut files = self.client.list()?;
         // What a previous run queued goes first: it continues the replica.
         let mut remote = staging::Remote {

@@ -15,6 +15,7 @@ mod official_reads_ours;
 mod ours_reads_official;
 mod outage;
 mod page_sizes;
+mod randomized;
 mod replicate;
 mod replicate_faults;
 mod replicate_wal;

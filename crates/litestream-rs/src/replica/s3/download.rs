@@ -32,6 +32,9 @@ impl S3Replica {
                 .get_object()
                 .bucket(&self.bucket)
                 .key(key)
+                // Until the response starts: the body then streams at its own pace.
+                .customize()
+                .config_override(super::attempt_timeout(0))
                 .send()
                 .await
                 .map_err(s3_error(format!("get {key}")))?;
