@@ -85,7 +85,7 @@ fn writers_checkpoints_outages_and_restarts_in_random_order_restore_byte_identic
             6 => {
                 // A restart, or a crash (nothing of the replicator's state is closed cleanly).
                 let old = rep.take().unwrap();
-                if next(&mut rng) % 2 == 0 {
+                if next(&mut rng).is_multiple_of(2) {
                     std::mem::forget(old);
                 }
                 rep = Some(open());
