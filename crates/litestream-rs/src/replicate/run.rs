@@ -10,6 +10,9 @@ use crate::replica::ReplicaClient;
 /// After failed steps the loop retries later, doubling up to 2^5 = 32 intervals.
 const MAX_BACKOFF_SHIFT: u32 = 5;
 
+/// An upload going on longer than this makes maintenance wait.
+const SLOW_UPLOAD: Duration = Duration::from_secs(3);
+
 #[derive(Debug, Default)]
 struct Flags {
     notified: bool,
@@ -172,9 +175,11 @@ impl<C: ReplicaClient> Replicator<C> {
             // Commits up to here are covered by this pass; later ones notify again.
             self.signal.flags().notified = false;
             let synced = self.pass_beside(up);
-            // Maintenance talks to the replica: only while uploads keep up with the queue (a
-            // replica that stops answering must not hold the thread that keeps the WAL small).
-            let reachable = matches!(&synced, Ok(r) if r.upload_error.is_none() && r.queued == 0);
+            // Maintenance talks to the replica from this thread: not while it fails or is slow
+            // to answer (a replica that stops answering must not hold the thread that keeps
+            // the WAL small).
+            let reachable =
+                matches!(&synced, Ok(r) if r.upload_error.is_none()) && !up.stuck(SLOW_UPLOAD);
             on_event(RunEvent::Synced(&synced));
             match synced {
                 Err(e) if is_fatal(&e) || wake == Wake::Stop => return Err(e),

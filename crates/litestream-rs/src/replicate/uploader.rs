@@ -29,6 +29,8 @@ struct State {
     lost: bool,
     /// Another replicator writes the replica: the replicator must stop.
     fatal: Option<Error>,
+    /// When the upload in progress began.
+    busy_since: Option<Instant>,
 }
 
 /// The replicator's side of the uploader.
@@ -63,6 +65,12 @@ impl Shared {
     pub(super) fn stop(&self) {
         self.lock().stop = true;
         self.cv.notify_all();
+    }
+
+    /// Whether an upload has been going on for longer than `limit`: the replica is slow or
+    /// not answering, and maintenance (which talks to it from the replicating thread) waits.
+    pub(super) fn stuck(&self, limit: Duration) -> bool {
+        self.lock().busy_since.is_some_and(|t| t.elapsed() > limit)
     }
 
     pub(super) fn take(&self) -> Progress {
@@ -109,11 +117,13 @@ pub(super) fn run<C: ReplicaClient + ?Sized>(
                 }
             }
             s.kick = false;
+            s.busy_since = Some(Instant::now());
             s.stop
         };
         let outcome = staging::flush(client, staging, &mut remote);
         let changed = {
             let mut s = shared.lock();
+            s.busy_since = None;
             match outcome {
                 Ok(sent) => {
                     retry = FIRST_RETRY;
