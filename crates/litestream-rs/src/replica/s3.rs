@@ -12,6 +12,7 @@
 //! [`S3Config::multipart_threshold`] go up in parts (`multipart.rs`), completed conditionally too.
 
 mod download;
+mod error_text;
 mod multipart;
 mod prefetch;
 
@@ -211,7 +212,7 @@ where
 {
     move |e| Error::S3 {
         context,
-        message: DisplayErrorContext(&e).to_string(),
+        message: error_text::concise(&DisplayErrorContext(&e).to_string()),
     }
 }
 
