@@ -301,6 +301,14 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The replica is out of reach (a network or S3 failure, a backup drive not connected)
+    /// rather than refusing what it was sent: retried, nothing is wrong with the backup.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Error::S3 { .. } | Error::ReplicaMissing { .. })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,21 +114,10 @@ fn now_ms() -> i64 {
     skaitch_store::now_ms()
 }
 
-/// Whether a failed pass means the destination is out of reach (retried, nothing is wrong
-/// with the backup itself).
-fn is_offline(e: &litestream_rs::Error) -> bool {
-    matches!(
-        e,
-        litestream_rs::Error::ReplicaMissing { .. } | litestream_rs::Error::S3 { .. }
-    )
-}
-
 /// How a replicator failure is shown.
 pub(crate) fn ui_error(e: &litestream_rs::Error) -> UiError {
     let kind = match e {
-        litestream_rs::Error::S3 { .. } | litestream_rs::Error::ReplicaMissing { .. } => {
-            ErrorKind::Network
-        }
+        e if e.is_unreachable() => ErrorKind::Network,
         litestream_rs::Error::LtxExists { .. } => ErrorKind::Invalid,
         _ => ErrorKind::Storage,
     };
@@ -172,7 +161,7 @@ impl Shared {
         g.tracker.apply(ev, now_ms());
         if !g.stopping {
             g.state = match ev {
-                RunEvent::Synced(Err(e)) if is_offline(e) => BackupState::Offline,
+                RunEvent::Synced(Err(e)) if e.is_unreachable() => BackupState::Offline,
                 RunEvent::Synced(Err(_)) | RunEvent::Compacted(Err(_)) => BackupState::Error,
                 RunEvent::Synced(Ok(_)) => match g.tracker.offline {
                     Some(true) => BackupState::Offline,

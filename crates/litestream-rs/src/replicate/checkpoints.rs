@@ -191,7 +191,7 @@ impl<C: ReplicaClient> Replicator<C> {
             position: self.pos,
             uploaded: std::mem::take(&mut self.uploaded),
             upload_error: None,
-            queued: self.staging.list().map_or(0, |l| l.len() as u32),
+            queued: self.staging.count(),
         }))
     }
 

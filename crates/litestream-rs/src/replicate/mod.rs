@@ -263,12 +263,12 @@ impl<C: ReplicaClient> Replicator<C> {
             position: self.pos,
             uploaded: std::mem::take(&mut self.uploaded),
             upload_error: None,
-            queued: self.staging.list().map_or(0, |l| l.len() as u32),
+            queued: self.staging.count(),
         })
     }
 
     fn start(&mut self, wal: &mut WalFile) -> Result<Option<Shipped>> {
-        let used_before = self.resume_path.exists() || !self.staging.list()?.is_empty();
+        let used_before = self.resume_path.exists() || self.staging.count() > 0;
         self.client.check_root(used_before)?;
         let mut files = self.client.list()?;
         // What a previous run queued goes first: it continues the replica.

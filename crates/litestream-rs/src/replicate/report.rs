@@ -62,7 +62,7 @@ impl UploadError {
     pub(crate) fn of(e: &Error) -> UploadError {
         UploadError {
             message: e.to_string(),
-            offline: matches!(e, Error::S3 { .. } | Error::ReplicaMissing { .. }),
+            offline: e.is_unreachable(),
         }
     }
 }

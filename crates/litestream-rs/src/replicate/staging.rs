@@ -118,6 +118,17 @@ impl Staging {
         Ok(out)
     }
 
+    /// How many files are queued: a directory listing only (every pass reports it, so it
+    /// must stay cheap through an outage of thousands of files).
+    pub(crate) fn count(&self) -> u32 {
+        fs::read_dir(&self.dir).map_or(0, |entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".ltx")))
+                .count() as u32
+        })
+    }
+
     pub(crate) fn open(&self, id: &LtxFileId) -> Result<File> {
         File::open(self.path_of(id)).map_err(self.io("open a file in"))
     }

@@ -2,14 +2,14 @@
 //! then `restore` (latest, `-txid`, by url, the `-if-*` flags), `ltx`, `databases`, `verify`,
 //! checked against the official `litestream restore`.
 
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use litestream_rs::{restore_replica, FileReplica, ReplicaClient, RestoreOptions};
 
 use crate::official::{self, wait_until};
 use crate::support::{checkpointed_copy, dump, dump_file, open_wal_db, seed, workload_step};
+use crate::writers::{start_ours as start_replicate, stop_ours as stop};
 
 fn ours() -> Command {
     Command::new(env!("CARGO_BIN_EXE_litestream-rs"))
@@ -25,31 +25,6 @@ fn run(args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-fn start_replicate(config: &Path, log: &Path) -> Child {
-    let log = std::fs::File::create(log).unwrap();
-    ours()
-        .args(["replicate", "-config"])
-        .arg(config)
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .unwrap()
-}
-
-/// SIGTERM, then a clean exit.
-fn stop(mut child: Child, log: &Path) {
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let status = child.wait().unwrap();
-    let log = std::fs::read_to_string(log).unwrap_or_default();
-    assert!(status.success(), "replicate exited with {status}:\n{log}");
 }
 
 #[test]
