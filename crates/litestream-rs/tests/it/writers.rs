@@ -52,6 +52,9 @@ impl Rng {
     }
 }
 
+/// The fewest transactions a writer child commits, however slow the machine.
+const MIN_COMMITS: u64 = 25;
+
 fn write_for(db: &Path, span: Duration, seed: u64) {
     let conn = Connection::open(db).unwrap();
     conn.busy_timeout(Duration::from_secs(10)).unwrap();
@@ -64,7 +67,8 @@ fn write_for(db: &Path, span: Duration, seed: u64) {
     let mut rng = Rng(seed.max(1));
     let end = Instant::now() + span;
     let mut n = 0u64;
-    while Instant::now() < end {
+    // The span, and at least `MIN_COMMITS` (a loaded machine must not make the test flaky).
+    while Instant::now() < end || n < MIN_COMMITS {
         conn.execute_batch("BEGIN IMMEDIATE").unwrap();
         for _ in 0..=rng.below(4) {
             let size = rng.below(40_001) as i64;
@@ -119,7 +123,10 @@ pub fn run_writer(test: &str, db: &Path, span: Duration, seed: u64) -> u64 {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("the writer process did not run: {text}"));
-    assert!(n > 20, "the writer committed only {n} transactions");
+    assert!(
+        n >= MIN_COMMITS,
+        "the writer committed only {n} transactions"
+    );
     n
 }
 
