@@ -141,8 +141,9 @@ pub struct CompactReport {
 /// What the replicator remembers between maintenance runs.
 #[derive(Debug, Default)]
 pub(crate) struct State {
-    /// When each compaction level last ran (`None` until the replica has been listed).
-    last_run: Option<Vec<Option<i64>>>,
+    /// When each compaction level last ran (moved to the maintenance thread while
+    /// [`Replicator::run`] runs).
+    pub(crate) last_run: LastRun,
     /// The newest snapshot: its max TXID and timestamp.
     pub(crate) last_snapshot: Option<(u64, i64)>,
 }
@@ -183,47 +184,12 @@ impl<C: ReplicaClient> Replicator<C> {
     }
 
     fn compact_at_ms(&mut self, now: i64) -> Result<CompactReport> {
-        let intervals: Vec<i64> = self
-            .options
-            .schedule
-            .levels
-            .iter()
-            .map(|d| ms(*d))
-            .collect();
-        let due = |last: Option<i64>, i: usize| last.is_none_or(|t| now >= t + intervals[i]);
-        if let Some(last) = &self.maint.last_run {
-            if !last.iter().enumerate().any(|(i, t)| due(*t, i)) {
-                return Ok(CompactReport::default());
-            }
-        }
-        let mut files = self.client.list()?;
-        let last_run = self.maint.last_run.get_or_insert_with(|| {
-            (1..=intervals.len() as u32)
-                .map(|level| {
-                    files
-                        .iter()
-                        .filter(|f| f.id.level == level)
-                        .map(|f| f.timestamp_ms)
-                        .max()
-                })
-                .collect()
-        });
-        let mut report = CompactReport::default();
-        for (i, last) in last_run.iter_mut().enumerate() {
-            if !due(*last, i) {
-                continue;
-            }
-            *last = Some(now);
-            if let Some(info) = compact_level(&self.client, &files, i as u32 + 1)? {
-                files.push(info.clone());
-                report.written.push(info);
-            }
-        }
-        for id in retention::expired(&files, now, &self.options.schedule) {
-            self.client.delete_ltx(&id)?;
-            report.deleted.push(id);
-        }
-        Ok(report)
+        compact_due(
+            &*self.client,
+            &self.options.schedule,
+            &mut self.maint.last_run,
+            now,
+        )
     }
 
     /// Writes the L9 snapshot `1-<txid>` of the state last shipped, when one is due or
@@ -251,6 +217,55 @@ impl<C: ReplicaClient> Replicator<C> {
         self.maint.last_snapshot = Some((pos.txid, now));
         Ok(info)
     }
+}
+
+/// When each compaction level last ran (`None` until the replica has been listed).
+pub(crate) type LastRun = Option<Vec<Option<i64>>>;
+
+/// Runs the compactions of `schedule` that are due at `now` (by `last_run`, which it updates)
+/// and enforces retention. Talks only to the replica, never to the database: the maintenance
+/// thread of [`Replicator::run`] calls it beside the uploader.
+pub(crate) fn compact_due<C: ReplicaClient + ?Sized>(
+    client: &C,
+    schedule: &Schedule,
+    last_run: &mut LastRun,
+    now: i64,
+) -> Result<CompactReport> {
+    let intervals: Vec<i64> = schedule.levels.iter().map(|d| ms(*d)).collect();
+    let due = |last: Option<i64>, i: usize| last.is_none_or(|t| now >= t + intervals[i]);
+    if let Some(last) = &last_run {
+        if !last.iter().enumerate().any(|(i, t)| due(*t, i)) {
+            return Ok(CompactReport::default());
+        }
+    }
+    let mut files = client.list()?;
+    let last_run = last_run.get_or_insert_with(|| {
+        (1..=intervals.len() as u32)
+            .map(|level| {
+                files
+                    .iter()
+                    .filter(|f| f.id.level == level)
+                    .map(|f| f.timestamp_ms)
+                    .max()
+            })
+            .collect()
+    });
+    let mut report = CompactReport::default();
+    for (i, last) in last_run.iter_mut().enumerate() {
+        if !due(*last, i) {
+            continue;
+        }
+        *last = Some(now);
+        if let Some(info) = compact_level(client, &files, i as u32 + 1)? {
+            files.push(info.clone());
+            report.written.push(info);
+        }
+    }
+    for id in retention::expired(&files, now, schedule) {
+        client.delete_ltx(&id)?;
+        report.deleted.push(id);
+    }
+    Ok(report)
 }
 
 /// Merges the files of `level - 1` newer than everything at `level` into one file at `level`.

@@ -32,6 +32,8 @@ mod checkpoints;
 mod dbfile;
 mod lock;
 mod maintain;
+mod maintainer;
+mod offline;
 mod pace;
 mod pages;
 mod recheck;
@@ -138,6 +140,9 @@ pub struct Replicator<C> {
     pace: pace::Pace,
     /// The WAL grows fast: the next pass drains at once (`checkpoints.rs`).
     drain_first: bool,
+    /// Started with the replica out of reach: the file the replica must end with, for the
+    /// uploader to check before it continues it (`offline.rs`).
+    offline_base: Option<LtxFileInfo>,
 }
 
 /// What the next file would be.
@@ -178,6 +183,7 @@ impl<C: ReplicaClient> Replicator<C> {
             db_file: dbfile::DbFile::open(&db)?,
             pace: Default::default(),
             drain_first: false,
+            offline_base: None,
             db,
             client: std::sync::Arc::new(client),
             uploaded: Vec::new(),
@@ -269,13 +275,32 @@ impl<C: ReplicaClient> Replicator<C> {
 
     fn start(&mut self, wal: &mut WalFile) -> Result<Option<Shipped>> {
         let used_before = self.resume_path.exists() || self.staging.count() > 0;
-        self.client.check_root(used_before)?;
-        let mut files = self.client.list()?;
+        let listed = self
+            .client
+            .check_root(used_before)
+            .and_then(|()| self.client.list());
+        let mut files = match listed {
+            Ok(files) => files,
+            // Out of reach: go on from what this replicator left behind (`offline.rs`).
+            Err(e) if e.is_unreachable() && !self.inline_flush => {
+                return match self.start_offline(wal)? {
+                    Some(shipped) => Ok(shipped),
+                    None => Err(e),
+                };
+            }
+            Err(e) => return Err(e),
+        };
         // What a previous run queued goes first: it continues the replica.
         let mut remote = staging::Remote {
             max_txid: Some(files.iter().map(|f| f.id.max_txid).max().unwrap_or(0)),
+            expect: None,
         };
-        match staging::flush(&*self.client, &self.staging, &mut remote) {
+        let points = if self.inline_flush {
+            staging::Points::InOrder
+        } else {
+            staging::Points::Defer
+        };
+        match staging::flush(&*self.client, &self.staging, &mut remote, points) {
             Ok(sent) if !sent.is_empty() => {
                 self.uploaded.extend(sent);
                 files = self.client.list()?;
@@ -429,7 +454,12 @@ impl<C: ReplicaClient> Replicator<C> {
         if !self.inline_flush {
             return Ok(());
         }
-        let sent = staging::flush(&*self.client, &self.staging, &mut self.remote)?;
+        let sent = staging::flush(
+            &*self.client,
+            &self.staging,
+            &mut self.remote,
+            staging::Points::InOrder,
+        )?;
         self.uploaded.extend(sent);
         Ok(())
     }

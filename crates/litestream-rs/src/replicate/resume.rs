@@ -169,7 +169,11 @@ impl ResumeState {
 }
 
 /// The digest of the database file alone, if it is exactly `commit` pages of `page_size`.
-fn digest_db_file(db: &DbFile, page_size: u32, commit: u32) -> Result<Option<PageDigest>> {
+pub(super) fn digest_db_file(
+    db: &DbFile,
+    page_size: u32,
+    commit: u32,
+) -> Result<Option<PageDigest>> {
     let ctx = || format!("read database {}", db.path().display());
     if db.len()? != u64::from(commit) * u64::from(page_size) {
         return Ok(None);

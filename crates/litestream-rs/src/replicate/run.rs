@@ -3,15 +3,13 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::maintainer::Maintainer;
 use super::{CompactReport, Replicator, SyncReport};
 use crate::error::{Error, Result};
 use crate::replica::ReplicaClient;
 
 /// After failed steps the loop retries later, doubling up to 2^5 = 32 intervals.
 const MAX_BACKOFF_SHIFT: u32 = 5;
-
-/// An upload going on longer than this makes maintenance wait.
-const SLOW_UPLOAD: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Default)]
 struct Flags {
@@ -126,17 +124,30 @@ impl<C: ReplicaClient> Replicator<C> {
     {
         let client = Arc::clone(&self.client);
         let (staging, wake) = (self.staging.clone(), self.handle());
+        let mut last_run = std::mem::take(&mut self.maint.last_run);
+        let maint = Maintainer {
+            schedule: self.options.schedule.clone(),
+            tick: self.options.interval,
+            last_run: &mut last_run,
+        };
         self.inline_flush = false;
-        let out =
-            super::uploader::with_uploader(client, staging, wake, |up| self.run_loop(up, on_event));
+        let out = super::uploader::with_uploader(client, staging, wake, maint, |up| {
+            self.run_loop(up, on_event)
+        });
         self.inline_flush = true;
+        self.maint.last_run = last_run;
         out
     }
 
     /// One pass with the uploader beside it: what it uploaded goes into the report, new files
     /// wake it, and a replica that lost files makes the replicator start over.
-    fn pass_beside(&mut self, up: &super::uploader::Shared) -> Result<SyncReport> {
+    fn pass_beside(
+        &mut self,
+        up: &super::uploader::Shared,
+        compacted: &mut Vec<Result<CompactReport>>,
+    ) -> Result<SyncReport> {
         let progress = up.take();
+        *compacted = progress.compacted;
         if let Some(fatal) = progress.fatal {
             return Err(fatal);
         }
@@ -149,6 +160,10 @@ impl<C: ReplicaClient> Replicator<C> {
             r.uploaded.splice(0..0, progress.sent);
             if !progress.lost {
                 r.upload_error = progress.error;
+            }
+            // What an offline start could not check: the uploader checks it first.
+            if let Some(base) = self.offline_base.take() {
+                up.expect(base);
             }
             // Only one thread uploads at a time: the uploader is woken once the pass is over.
             if r.queued > 0 {
@@ -164,7 +179,6 @@ impl<C: ReplicaClient> Replicator<C> {
         mut on_event: impl FnMut(RunEvent<'_>),
     ) -> Result<()> {
         let mut sync_backoff = Backoff::default();
-        let mut maint_backoff = Backoff::default();
         // The first pass runs at once.
         let mut wait = Duration::ZERO;
         loop {
@@ -174,29 +188,24 @@ impl<C: ReplicaClient> Replicator<C> {
             }
             // Commits up to here are covered by this pass; later ones notify again.
             self.signal.flags().notified = false;
-            let synced = self.pass_beside(up);
-            // Maintenance talks to the replica from this thread: not while it fails or is slow
-            // to answer (a replica that stops answering must not hold the thread that keeps
-            // the WAL small).
-            let reachable =
-                matches!(&synced, Ok(r) if r.upload_error.is_none()) && !up.stuck(SLOW_UPLOAD);
+            let mut compacted = Vec::new();
+            let synced = self.pass_beside(up, &mut compacted);
             on_event(RunEvent::Synced(&synced));
+            // What the maintenance thread did meanwhile (`maintainer.rs`).
+            for c in &compacted {
+                on_event(RunEvent::Compacted(c));
+            }
+            if let Some(Err(e)) = compacted
+                .into_iter()
+                .find(|c| matches!(c, Err(e) if is_fatal(e)))
+            {
+                return Err(e);
+            }
             match synced {
                 Err(e) if is_fatal(&e) || wake == Wake::Stop => return Err(e),
                 Err(_) => sync_backoff.failed(Instant::now(), self.options.interval),
                 Ok(_) if wake == Wake::Stop => return Ok(()),
                 Ok(_) => sync_backoff.succeeded(),
-            }
-            if sync_backoff.failures == 0 && reachable && maint_backoff.ready(Instant::now()) {
-                let compacted = self.compact();
-                if !matches!(&compacted, Ok(r) if *r == CompactReport::default()) {
-                    on_event(RunEvent::Compacted(&compacted));
-                }
-                match compacted {
-                    Err(e) if is_fatal(&e) => return Err(e),
-                    Err(_) => maint_backoff.failed(Instant::now(), self.options.interval),
-                    Ok(_) => maint_backoff.succeeded(),
-                }
             }
             wait = if sync_backoff.failures == 0 {
                 // Sooner when the WAL grows fast, so that it is drained often (`pace.rs`).
@@ -210,28 +219,28 @@ impl<C: ReplicaClient> Replicator<C> {
 
 /// Consecutive failures of one kind of step, and when that step may run again.
 #[derive(Debug, Default, Clone, Copy)]
-struct Backoff {
+pub(super) struct Backoff {
     failures: u32,
     retry_at: Option<Instant>,
 }
 
 impl Backoff {
     /// `interval` times 2, 4, 8, ... (up to 2^5) after 1, 2, 3, ... consecutive failures.
-    fn delay(&self, interval: Duration) -> Duration {
+    pub(super) fn delay(&self, interval: Duration) -> Duration {
         interval.saturating_mul(1u32 << self.failures.min(MAX_BACKOFF_SHIFT))
     }
 
-    fn failed(&mut self, now: Instant, interval: Duration) {
+    pub(super) fn failed(&mut self, now: Instant, interval: Duration) {
         self.failures = self.failures.saturating_add(1);
         self.retry_at = Some(now + self.delay(interval));
     }
 
-    fn succeeded(&mut self) {
+    pub(super) fn succeeded(&mut self) {
         *self = Backoff::default();
     }
 
     /// True when the step has not failed lately, or its backoff has passed.
-    fn ready(&self, now: Instant) -> bool {
+    pub(super) fn ready(&self, now: Instant) -> bool {
         self.retry_at.is_none_or(|at| now >= at)
     }
 }

@@ -150,19 +150,34 @@ impl Staging {
 }
 
 /// What the uploader knows of the replica: the newest TXID it holds (`None`: list first).
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Remote {
     pub(crate) max_txid: Option<u64>,
+    /// The file the queue continues, which the replica must end with when it ends at its TXID
+    /// (after a start with the replica out of reach, nothing else proved it).
+    pub(crate) expect: Option<LtxFileInfo>,
+}
+
+/// How [`flush`] treats restore points: snapshots of a state the replica already holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Points {
+    /// In TXID order with the rest.
+    InOrder,
+    /// Left in the queue for [`flush_points`] (the maintenance thread), so that a big daily
+    /// snapshot on a slow uplink never holds back the commits after it.
+    Defer,
 }
 
 /// Uploads the queue in order; returns what went up. Each L0 file must begin right after the
 /// replica's newest TXID: one that the replica already holds (an upload whose answer was
 /// lost) is removed from the queue once its bytes are found identical; one that would leave a
-/// hole is [`Error::ReplicaLost`].
+/// hole is [`Error::ReplicaLost`]. A snapshot the chain needs (the replica ends before it)
+/// always goes in order.
 pub(crate) fn flush<C: ReplicaClient + ?Sized>(
     client: &C,
     staging: &Staging,
     remote: &mut Remote,
+    points: Points,
 ) -> Result<Vec<LtxFileInfo>> {
     let queued = staging.list()?;
     let mut sent = Vec::new();
@@ -170,18 +185,25 @@ pub(crate) fn flush<C: ReplicaClient + ?Sized>(
         let max = match remote.max_txid {
             Some(m) => m,
             None => {
-                let m = client
-                    .list()?
-                    .iter()
-                    .map(|g| g.id.max_txid)
-                    .max()
-                    .unwrap_or(0);
+                let files = client.list()?;
+                let m = files.iter().map(|g| g.id.max_txid).max().unwrap_or(0);
+                if let Some(base) = remote.expect.take() {
+                    if m == base.id.max_txid && !holds(client, &files, &base)? {
+                        return Err(Error::ReplicaLost {
+                            ours: base.id.max_txid,
+                            found: m,
+                        });
+                    }
+                }
                 remote.max_txid = Some(m);
                 m
             }
         };
         let id = f.id;
         let snapshot = id.min_txid == 1;
+        if snapshot && points == Points::Defer && id.max_txid <= max {
+            continue;
+        }
         if !snapshot && id.min_txid <= max {
             // The replica holds this TXID: our own upload whose answer was lost, or another
             // replicator's file (then replicating on would fork the history).
@@ -217,6 +239,51 @@ pub(crate) fn flush<C: ReplicaClient + ?Sized>(
     Ok(sent)
 }
 
+/// Uploads the queued restore points (snapshots) of states the replica holds: it has reached
+/// `chain_max`. Returns what went up.
+pub(crate) fn flush_points<C: ReplicaClient + ?Sized>(
+    client: &C,
+    staging: &Staging,
+    chain_max: u64,
+) -> Result<Vec<LtxFileInfo>> {
+    let mut sent = Vec::new();
+    for f in staging.list()? {
+        let id = f.id;
+        if id.min_txid != 1 || id.max_txid > chain_max {
+            continue;
+        }
+        let mut file = match staging.open(&id) {
+            Ok(file) => file,
+            // Dropped meanwhile: the replicator started over.
+            Err(_) if !staging.path_of(&id).exists() => continue,
+            Err(e) => return Err(e),
+        };
+        let uploaded = match client.write_ltx(&id, &mut file) {
+            Ok(info) => info,
+            Err(Error::LtxExists { .. }) if same_as_remote(client, staging, &id)? => f.clone(),
+            Err(e) => return Err(e),
+        };
+        staging.remove(&id)?;
+        sent.push(LtxFileInfo {
+            timestamp_ms: f.timestamp_ms,
+            ..uploaded
+        });
+    }
+    Ok(sent)
+}
+
+/// Whether the replica holds exactly `base` (same name, size and LTX header timestamp).
+fn holds<C: ReplicaClient + ?Sized>(
+    client: &C,
+    files: &[LtxFileInfo],
+    base: &LtxFileInfo,
+) -> Result<bool> {
+    if !files.iter().any(|f| f.id == base.id && f.size == base.size) {
+        return Ok(false);
+    }
+    Ok(client.ltx_timestamp(&base.id)? == base.timestamp_ms)
+}
+
 /// Whether the replica's file `id` has exactly the queued bytes.
 fn same_as_remote<C: ReplicaClient + ?Sized>(
     client: &C,
@@ -234,7 +301,88 @@ fn same_as_remote<C: ReplicaClient + ?Sized>(
             r.read_to_end(&mut theirs)
                 .map_err(Error::io(format!("read {id} from the replica")))?;
         }
+        // A replica that lists the file but failed to send it had a passing fault: try again
+        // later, rather than take our own upload for another replicator's and stop.
+        Err(e) if client.list()?.iter().any(|f| f.id == *id) => return Err(e),
         Err(_) => return Ok(false),
     }
     Ok(ours == theirs)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::ltx::{Encoder, Header};
+    use crate::restore::LtxSource;
+    use crate::FileReplica;
+
+    /// Uploads land but their answers are lost, and the next `fail_reads` reads fail.
+    struct Flaky {
+        inner: FileReplica,
+        fail_reads: AtomicUsize,
+    }
+
+    impl LtxSource for Flaky {
+        fn open_ltx(&self, id: &LtxFileId) -> Result<Box<dyn Read + '_>> {
+            if self.fail_reads.load(Ordering::SeqCst) > 0 {
+                self.fail_reads.fetch_sub(1, Ordering::SeqCst);
+                return Err(Error::S3 {
+                    context: format!("get {id}"),
+                    message: "connection reset".into(),
+                });
+            }
+            self.inner.open_ltx(id)
+        }
+    }
+
+    impl ReplicaClient for Flaky {
+        fn list(&self) -> Result<Vec<LtxFileInfo>> {
+            self.inner.list()
+        }
+
+        fn write_ltx(&self, id: &LtxFileId, data: &mut dyn Read) -> Result<LtxFileInfo> {
+            self.inner.write_ltx(id, data)?;
+            Err(Error::S3 {
+                context: format!("put {id}"),
+                message: "connection closed before the response".into(),
+            })
+        }
+
+        fn delete_ltx(&self, id: &LtxFileId) -> Result<()> {
+            self.inner.delete_ltx(id)
+        }
+    }
+
+    fn ltx(txid: u64) -> Vec<u8> {
+        let mut enc = Encoder::new(Vec::new(), Header::new(4096, 1, txid, txid, 1)).unwrap();
+        enc.encode_page(1, &[7u8; 4096]).unwrap();
+        enc.finish().unwrap().0
+    }
+
+    #[test]
+    fn a_lost_answer_then_a_failed_read_is_retried_never_taken_for_another_replicator() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::for_db(&dir.path().join("app.db"));
+        let replica = Flaky {
+            inner: FileReplica::new(dir.path().join("replica")),
+            fail_reads: AtomicUsize::new(1),
+        };
+        let id = LtxFileId::new(9, 1, 1);
+        staging
+            .stage(&id, &mut std::io::Cursor::new(ltx(1)))
+            .unwrap();
+        let mut remote = Remote::default();
+        // The upload landed, its answer was lost.
+        let e = flush(&replica, &staging, &mut remote, Points::InOrder).unwrap_err();
+        assert!(e.is_unreachable(), "{e}");
+        // Listed now, but reading it back fails once: a passing fault, not a fork.
+        let e = flush(&replica, &staging, &mut remote, Points::InOrder).unwrap_err();
+        assert!(!matches!(e, Error::LtxExists { .. }), "{e}");
+        // Then it is recognised as ours and leaves the queue.
+        let sent = flush(&replica, &staging, &mut remote, Points::InOrder).unwrap();
+        assert_eq!(sent.iter().map(|f| f.id).collect::<Vec<_>>(), [id]);
+        assert_eq!(staging.count(), 0);
+    }
 }

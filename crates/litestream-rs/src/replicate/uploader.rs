@@ -6,9 +6,11 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::staging::{self, Remote, Staging};
+use super::maintainer::{self, Maintainer};
+use super::staging::{self, Points, Remote, Staging};
+use super::CompactReport;
 use super::{ReplicatorHandle, UploadError};
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::replica::ReplicaClient;
 use crate::restore::LtxFileInfo;
 
@@ -17,39 +19,57 @@ const MAX_RETRY: Duration = Duration::from_secs(30);
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 
 #[derive(Debug, Default)]
-struct State {
+pub(super) struct State {
     /// Something was queued: try now.
     kick: bool,
-    stop: bool,
+    pub(super) stop: bool,
     /// Uploaded since the replicator last took them.
-    sent: Vec<LtxFileInfo>,
+    pub(super) sent: Vec<LtxFileInfo>,
     /// The last attempt's failure (cleared by a successful one).
-    error: Option<UploadError>,
+    pub(super) error: Option<UploadError>,
     /// The replica no longer continues the queue: the replicator must start over.
     lost: bool,
     /// Another replicator writes the replica: the replicator must stop.
-    fatal: Option<Error>,
+    pub(super) fatal: Option<Error>,
     /// When the upload in progress began.
     busy_since: Option<Instant>,
+    /// The newest TXID the replica holds, as the last flush left it.
+    pub(super) chain_max: Option<u64>,
+    /// The chain moved on or a restore point was queued: the maintenance thread looks now.
+    pub(super) maint_kick: bool,
+    /// What maintenance did since the replicator last took it (failures, and runs that
+    /// changed the replica).
+    pub(super) compacted: Vec<Result<CompactReport>>,
+    /// For the next listing (`Shared::expect`).
+    expect: Option<LtxFileInfo>,
+}
+
+impl State {
+    /// Whether an upload has been going on for longer than `limit`: the replica is slow or
+    /// not answering, and maintenance waits rather than add requests to it.
+    pub(super) fn stuck(&self, limit: Duration) -> bool {
+        self.busy_since.is_some_and(|t| t.elapsed() > limit)
+    }
 }
 
 /// The replicator's side of the uploader.
 #[derive(Debug, Default)]
 pub(super) struct Shared {
     state: Mutex<State>,
-    cv: Condvar,
+    pub(super) cv: Condvar,
 }
 
 /// What the uploader did since the last look.
 pub(super) struct Progress {
     pub(super) sent: Vec<LtxFileInfo>,
+    pub(super) compacted: Vec<Result<CompactReport>>,
     pub(super) error: Option<UploadError>,
     pub(super) lost: bool,
     pub(super) fatal: Option<Error>,
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -61,22 +81,22 @@ impl Shared {
         self.cv.notify_all();
     }
 
+    /// The replica must end with `base` when it ends at its TXID (`offline.rs`).
+    pub(super) fn expect(&self, base: LtxFileInfo) {
+        self.lock().expect = Some(base);
+    }
+
     /// One last attempt, then the thread ends.
     pub(super) fn stop(&self) {
         self.lock().stop = true;
         self.cv.notify_all();
     }
 
-    /// Whether an upload has been going on for longer than `limit`: the replica is slow or
-    /// not answering, and maintenance (which talks to it from the replicating thread) waits.
-    pub(super) fn stuck(&self, limit: Duration) -> bool {
-        self.lock().busy_since.is_some_and(|t| t.elapsed() > limit)
-    }
-
     pub(super) fn take(&self) -> Progress {
         let mut s = self.lock();
         Progress {
             sent: std::mem::take(&mut s.sent),
+            compacted: std::mem::take(&mut s.compacted),
             error: s.error.clone(),
             lost: std::mem::take(&mut s.lost),
             fatal: s.fatal.take(),
@@ -117,13 +137,24 @@ pub(super) fn run<C: ReplicaClient + ?Sized>(
                 }
             }
             s.kick = false;
+            if let Some(base) = s.expect.take() {
+                remote = Remote {
+                    max_txid: None,
+                    expect: Some(base),
+                };
+            }
             s.busy_since = Some(Instant::now());
             s.stop
         };
-        let outcome = staging::flush(client, staging, &mut remote);
+        let outcome = staging::flush(client, staging, &mut remote, Points::Defer);
         let changed = {
             let mut s = shared.lock();
             s.busy_since = None;
+            if remote.max_txid.is_some() && remote.max_txid != s.chain_max {
+                s.chain_max = remote.max_txid;
+                s.maint_kick = true;
+                shared.cv.notify_all();
+            }
             match outcome {
                 Ok(sent) => {
                     retry = FIRST_RETRY;
@@ -162,11 +193,13 @@ pub(super) fn run<C: ReplicaClient + ?Sized>(
     }
 }
 
-/// Runs `body` with an uploader thread for `client` beside it.
+/// Runs `body` with an uploader thread for `client` beside it, and the maintenance thread
+/// (`maintainer.rs`).
 pub(super) fn with_uploader<C, T>(
     client: Arc<C>,
     staging: Staging,
     wake: ReplicatorHandle,
+    maint: Maintainer<'_>,
     body: impl FnOnce(&Shared) -> T,
 ) -> T
 where
@@ -175,9 +208,11 @@ where
     let shared = Shared::default();
     std::thread::scope(|scope| {
         let uploader = scope.spawn(|| run(&*client, &staging, &shared, &wake));
+        let maintainer = scope.spawn(|| maintainer::run(&*client, &staging, &shared, &wake, maint));
         let out = body(&shared);
         shared.stop();
         let _ = uploader.join();
+        let _ = maintainer.join();
         out
     })
 }

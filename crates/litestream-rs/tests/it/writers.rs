@@ -189,7 +189,7 @@ fn latest_rows(replica: &FileReplica, dir: &Path) -> Option<Vec<String>> {
 
 /// Waits (up to `limit`) for the replica to hold every commit of `db`: nothing is lost after a
 /// writer's last commit, whatever its close did.
-fn await_caught_up(replica: &FileReplica, dir: &Path, db: &Path, limit: Duration) {
+pub fn await_caught_up(replica: &FileReplica, dir: &Path, db: &Path, limit: Duration) {
     let source = dump(&Connection::open(db).unwrap());
     wait_until(
         limit,
@@ -200,7 +200,7 @@ fn await_caught_up(replica: &FileReplica, dir: &Path, db: &Path, limit: Duration
 
 /// Stops ours, then restores with ours and the official binary: both byte-identical to the
 /// source after a full checkpoint.
-fn stop_and_compare(child: Child, log: &Path, dir: &Path, db: &Path, replica: &FileReplica) {
+pub fn stop_and_compare(child: Child, log: &Path, dir: &Path, db: &Path, replica: &FileReplica) {
     stop_ours(child, log);
     let want = checkpointed_copy(db);
     let ours = dir.join("restored-ours.db");
@@ -222,7 +222,7 @@ fn stop_and_compare(child: Child, log: &Path, dir: &Path, db: &Path, replica: &F
     );
 }
 
-fn file_config(dir: &Path, db: &Path, replica: &Path) -> PathBuf {
+pub fn file_config(dir: &Path, db: &Path, replica: &Path) -> PathBuf {
     let path = dir.join("ours.yml");
     let yaml = format!(
         "dbs:\n  - path: {}\n    replica:\n      type: file\n      path: {}\n      sync-interval: 1s\n",
