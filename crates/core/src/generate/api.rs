@@ -102,7 +102,7 @@ impl App {
         crate::parent::safety::check_request(&req)?;
         if preset(&req.model).is_none() {
             // "Any model" is the parent's choice: it may cost anything and switch anything.
-            self.require_parent()?;
+            self.check_any_model(&req.model)?;
         }
         let runner = self.runner()?;
         let (store, secrets, env) = (self.store.clone(), self.secrets.clone(), self.env_token);

@@ -12,6 +12,8 @@
 //! - `api.rs`: the `impl App` block: spending, the limit, prices, allowing a held generation
 //! - `pin.rs`: the optional parent PIN (Argon2id hash, sessions as short as their reason) and
 //!   the one-line guard `self.require_parent()?` for parent-only actions
+//! - `models.rs`: the parent's list of allowed models for "Any model" (the rest need the PIN,
+//!   or with no PIN set are refused)
 //! - `lockout.rs`: wrong tries counted before hashing, growing lock-outs kept across restarts
 //!
 //! # Held generations
@@ -28,6 +30,7 @@ pub mod cost;
 pub mod filter;
 pub mod limit;
 pub mod lockout;
+mod models;
 pub mod pin;
 pub(crate) mod safety;
 

@@ -42,6 +42,7 @@ async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unp
     );
     let s = sketch(&e.app, 1);
     e.app.model_schema(UNPRICED).await.unwrap();
+    e.app.allow_model(UNPRICED).unwrap();
     // No limit: an unknown price holds nothing (it is only shown as unknown).
     let free_run = e
         .app
