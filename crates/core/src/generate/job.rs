@@ -74,7 +74,7 @@ async fn hold(rt: &Runner, g: &GenerationRecord) -> Result<bool> {
     };
     let u = GenerationUpdate {
         status: Some(S::Held),
-        note: Some(Some(why.into())),
+        note: Some(Some(why)),
         ..Default::default()
     };
     rt.update(g.id, &[S::Queued], u).await?; // or a cancel won: either way this job is done
