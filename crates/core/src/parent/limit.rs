@@ -24,7 +24,7 @@ pub(crate) const HELD_NOTE: &str =
 /// most it would go past the limit.
 fn unpriced_note(up_to: f64) -> String {
     format!(
-        "No price is known for this model: it could cost up to ${up_to:.2}, past the monthly limit, so it is waiting for a parent to allow it"
+        "No price is known for this model: it could cost up to ${up_to:.2}, more than is left of the monthly limit, so it waits for a parent to allow it"
     )
 }
 

@@ -15,6 +15,7 @@
 //! - `models.rs`: the parent's list of allowed models for "Any model" (the rest need the PIN,
 //!   or with no PIN set are refused)
 //! - `lockout.rs`: wrong tries counted before hashing, growing lock-outs kept across restarts
+//!   and counted down on the boot clock, never the wall clock
 //!
 //! # Held generations
 //! A generation is checked against the limit just before its first send: over the limit, or
