@@ -1,4 +1,5 @@
 """Fixtures for the end-to-end tests: tauri-driver on a free port, the real app, a temp data folder."""
+import json
 import os
 import socket
 import subprocess
@@ -110,6 +111,22 @@ class Replicate:
         self.proc.stdin.flush()
         answer = self.proc.stdout.readline().strip()
         assert answer == "OK", answer
+
+    def ask(self, command: str) -> str:
+        """Sends a command (`creates`, `last-input`) and returns what follows its `OK`."""
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        assert answer.startswith("OK "), answer
+        return answer[3:]
+
+    def creates(self) -> int:
+        """How many predictions were asked for: what would be billed."""
+        return int(self.ask("creates"))
+
+    def last_input(self):
+        """The `input` of the last create, as sent."""
+        return json.loads(self.ask("last-input"))
 
     def close(self):
         if self.proc.poll() is None:

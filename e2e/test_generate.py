@@ -52,6 +52,10 @@ def test_generate_from_a_sketch_and_see_progress_then_the_picture(app, replicate
     fields = app.wait(lambda d: texts(app, "[data-testid=schema-fields] label"))
     assert any("scheduler" in f for f in fields), fields
     assert not any("disable_safety_checker" in f for f in fields)
+    # No PIN and no parent's list: the panel says, before the button, that it cannot run.
+    access = app.css("[data-testid=any-model-access]")
+    assert access.get_attribute("data-access") == "closed", access.text
+    assert "Ask a parent" in access.text, access.text
     app.d.find_element("css selector", "body").send_keys(Keys.ESCAPE)
     app.wait(lambda d: not app.all("[data-testid=sketch-viewer]"))
 

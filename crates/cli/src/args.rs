@@ -80,6 +80,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The models beyond the presets that anyone may run ("Any model"); with no PIN set, no
+    /// other model runs, and with one, any other needs SKAITCH_PARENT_PIN. Changing the list
+    /// is parent-only.
+    Models {
+        /// Add owner/name to the list (every version of it).
+        #[arg(long)]
+        allow: Vec<String>,
+        /// Take owner/name off the list.
+        #[arg(long)]
+        disallow: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The generations in progress and the latest finished ones.
     Jobs {
         #[arg(long)]
@@ -116,6 +129,9 @@ impl Command {
         use crate::backup::BackupCommand as B;
         match self {
             Command::List { .. } | Command::Export { .. } | Command::Jobs { .. } => true,
+            Command::Models {
+                allow, disallow, ..
+            } => allow.is_empty() && disallow.is_empty(),
             Command::Children { command } => matches!(command, ChildrenCommand::List { .. }),
             Command::Gallery { command } => !matches!(command, GalleryCommand::Reclaim { .. }),
             Command::Token { command } => matches!(command, TokenCommand::Status { .. }),

@@ -94,6 +94,25 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Gallery { command } => gallery::run(&app, command),
         Command::Token { command } => token::run(&app, command),
         Command::Backup { command } => crate::backup::run(&app, command),
+        Command::Models {
+            allow,
+            disallow,
+            json,
+        } => {
+            let mut list = app.allowed_models()?;
+            for m in &allow {
+                list = app.allow_model(m)?;
+            }
+            for m in &disallow {
+                list = app.disallow_model(m)?;
+            }
+            if json {
+                println!("{}", to_json(&list));
+            } else {
+                list.iter().for_each(|m| println!("{m}"));
+            }
+            Ok(0)
+        }
         Command::Generate { .. } | Command::Jobs { .. } | Command::Cancel { .. } => {
             generate::run(&app, cli.command)
         }

@@ -64,6 +64,8 @@ pub enum Error {
     DataFolderInUse(PathBuf),
     #[error("the Replicate address {0:?} is refused: the token goes only over https, or to this computer")]
     InsecureReplicateUrl(String),
+    #[error("{0} is not on the parent's list of allowed models: a parent can add it in Settings, after setting a PIN so that only a parent can")]
+    ModelNotAllowed(String),
 }
 
 /// The core's result type.
@@ -95,7 +97,8 @@ pub enum ErrorKind {
     ParentLocked,
     /// A wrong PIN, or too many of them (the message says how long to wait).
     WrongPin,
-    /// Valid credentials that may not do this (a backup bucket or folder).
+    /// Valid credentials that may not do this (a backup bucket or folder), or a model not on
+    /// the parent's list of allowed models while no PIN is set.
     Forbidden,
 }
 
@@ -179,6 +182,7 @@ impl Error {
             Error::ParentLocked => ErrorKind::ParentLocked,
             Error::WrongPin { .. } | Error::PinLockedOut { .. } => ErrorKind::WrongPin,
             Error::PinResetRefused => ErrorKind::Unauthorized,
+            Error::ModelNotAllowed(_) => ErrorKind::Forbidden,
             Error::Backup(e) => e.kind(),
         }
     }

@@ -54,6 +54,8 @@ pub struct CostRecord {
     pub hardware: Option<String>,
     pub price_checked: Option<String>,
     pub priced_at: i64,
+    /// With `usd` unknown: the most the run could have cost (counted by a monthly limit).
+    pub estimate_usd: Option<f64>,
 }
 
 /// What a finished generation needs to be priced: its model, run time, pictures, child.
@@ -79,10 +81,12 @@ pub struct ChildTotal {
     pub generations: u32,
     /// Generations whose price is unknown (not in `usd`).
     pub unknown: u32,
+    /// The most those unknown ones could have cost.
+    pub unknown_up_to_usd: f64,
 }
 
 const COLUMNS: &str = "generation_id, model, child_id, usd, basis, unit_price, units, hardware,
-    price_checked, priced_at";
+    price_checked, priced_at, estimate_usd";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CostRecord> {
     let basis: String = r.get(4)?;
@@ -97,6 +101,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CostRecord> {
         hardware: r.get(7)?,
         price_checked: r.get(8)?,
         priced_at: r.get(9)?,
+        estimate_usd: r.get(10)?,
     })
 }
 
@@ -107,7 +112,7 @@ impl Store {
         self.write(|tx| {
             let n = tx.execute(
                 &format!(
-                    "INSERT INTO generation_costs ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                    "INSERT INTO generation_costs ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                      ON CONFLICT (generation_id) DO NOTHING"
                 ),
                 params![
@@ -120,7 +125,8 @@ impl Store {
                     c.units,
                     c.hardware,
                     c.price_checked,
-                    c.priced_at
+                    c.priced_at,
+                    c.estimate_usd
                 ],
             )?;
             Ok(n == 1)
@@ -162,7 +168,8 @@ impl Store {
             let mut st = c.prepare_cached(
                 "SELECT k.child_id, ch.name, coalesce(sum(k.usd), 0),
                         sum(CASE WHEN k.basis = 'free' THEN 0 ELSE 1 END),
-                        sum(CASE WHEN k.usd IS NULL THEN 1 ELSE 0 END)
+                        sum(CASE WHEN k.usd IS NULL THEN 1 ELSE 0 END),
+                        coalesce(sum(CASE WHEN k.usd IS NULL THEN k.estimate_usd END), 0)
                  FROM generation_costs k LEFT JOIN children ch ON ch.id = k.child_id
                  WHERE k.priced_at >= ?1 AND k.priced_at < ?2
                  GROUP BY k.child_id ORDER BY ch.name IS NULL, ch.name COLLATE NOCASE",
@@ -174,8 +181,26 @@ impl Store {
                     usd: r.get(2)?,
                     generations: r.get(3)?,
                     unknown: r.get(4)?,
+                    unknown_up_to_usd: r.get(5)?,
                 })
             })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+}
+
+impl Store {
+    /// The generations already sent (or being sent) to Replicate and not finished: their ids
+    /// and models (a monthly limit counts the unpriced ones at their ceiling).
+    pub fn sent_in_flight(&self) -> Result<Vec<(i64, String)>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT id, model FROM generations
+                 WHERE status IN ({}) AND (status NOT IN ('queued', 'held') OR submitting_at IS NOT NULL)
+                 ORDER BY id",
+                in_list(&IN_FLIGHT)
+            ))?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }

@@ -1,4 +1,5 @@
-//! Parent controls: spending and the monthly limit, prices, allowing a held picture, the PIN.
+//! Parent controls: spending and the monthly limit, prices, allowing a held picture, the list of
+//! allowed models, the PIN.
 //! Parent-only actions fail with `ParentLocked` until the PIN is entered (`unlock_parent`).
 
 use crate::state::{blocking, run_async, Shell};
@@ -48,6 +49,25 @@ pub async fn set_hardware_price(
     price: Option<HardwarePrice>,
 ) -> Result<PriceTable, UiError> {
     blocking(&shell, move |app| app.set_hardware_price(&id, price)).await
+}
+
+/// The models "Any model" runs for anyone.
+#[tauri::command]
+pub async fn allowed_models(shell: State<'_, Shell>) -> Result<Vec<String>, UiError> {
+    blocking(&shell, |app| app.allowed_models()).await
+}
+
+#[tauri::command]
+pub async fn allow_model(shell: State<'_, Shell>, model: String) -> Result<Vec<String>, UiError> {
+    blocking(&shell, move |app| app.allow_model(&model)).await
+}
+
+#[tauri::command]
+pub async fn disallow_model(
+    shell: State<'_, Shell>,
+    model: String,
+) -> Result<Vec<String>, UiError> {
+    blocking(&shell, move |app| app.disallow_model(&model)).await
 }
 
 #[tauri::command]

@@ -11,4 +11,8 @@ childId: number | null, name: string | null, usd: number, generations: number,
 /**
  * Generations whose price is unknown (not in `usd`).
  */
-unknown: number, };
+unknown: number, 
+/**
+ * The most those could have cost.
+ */
+unknownUpToUsd: number, };

@@ -16,9 +16,14 @@ usd: number, generations: number,
 /**
  * Generations this month whose price is unknown.
  */
-unknown: number, limitUsd: number | null, 
+unknown: number, 
 /**
- * `usd / limit_usd`.
+ * The most the unknown ones could have cost (finished ones at their run time, ones still
+ * running at Replicate's 30-minute cap).
+ */
+unknownUpToUsd: number, limitUsd: number | null, 
+/**
+ * `(usd + unknown_up_to_usd) / limit_usd`: what the limit counts.
  */
 fraction: number | null, 
 /**

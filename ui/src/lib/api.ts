@@ -126,7 +126,8 @@ export const api = {
   modelPresets: () => invoke<ModelPreset[]>("model_presets"),
   stylePresets: () => invoke<StylePreset[]>("style_presets"),
   modelSchema: (spec: string) => invoke<ModelSchema>("model_schema", { spec }),
-  /** "Any model" (owner/name) is parent-only; the presets never ask. */
+  /** "Any model" (owner/name) runs when it is on the parent's list, else only with the PIN (and
+   * with no PIN set, not at all: `Forbidden`); the presets never ask. */
   generate: (request: GenerateRequest) => guarded(() => invoke<Generation>("generate", { request })),
   cancelGeneration: (id: number) => invoke<Generation>("cancel_generation", { id }),
   generationsForSketch: (sketchId: number) => invoke<Generation[]>("generations_for_sketch", { sketchId }),
@@ -146,6 +147,10 @@ export const api = {
     guarded(() => invoke<PriceTable>("set_model_price", { model, price })),
   setHardwarePrice: (id: string, price: HardwarePrice | null) =>
     guarded(() => invoke<PriceTable>("set_hardware_price", { id, price })),
+  /** The models "Any model" runs for anyone (owner/name); changing the list is parent-only. */
+  allowedModels: () => invoke<string[]>("allowed_models"),
+  allowModel: (model: string) => guarded(() => invoke<string[]>("allow_model", { model })),
+  disallowModel: (model: string) => guarded(() => invoke<string[]>("disallow_model", { model })),
   pinStatus: () => invoke<PinStatus>("pin_status"),
   /** `once`: for the one action that asked; `settings`: until Settings closes. */
   unlockParent: (pin: string, scope: ParentScope) => invoke<ParentSession>("unlock_parent", { pin, scope }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { costText, usd } from "./money";
+import { costText, unpricedText, usd } from "./money";
 
 describe("money", () => {
   it("shows cents, and tiny amounts with two significant digits", () => {
@@ -19,5 +19,12 @@ describe("money", () => {
       "Cost $0.0021 (1.5 s on Nvidia T4)",
     );
     expect(costText({ ...base, usd: null, kind: "unknown" })).toMatch(/^Cost unknown/);
+  });
+
+  it("counts unpriced runs with the most they can cost", () => {
+    expect(unpricedText(0, 0)).toBe("");
+    expect(unpricedText(2, 0.0123)).toBe("2 unpriced, up to $0.01");
+    expect(unpricedText(1, 2.745)).toBe("1 unpriced, up to $2.75");
+    expect(unpricedText(0, 2.745)).toBe("a run of unknown price still going, up to $2.75");
   });
 });

@@ -22,3 +22,11 @@ export function costText(c: GenerationCost): string {
       return "Cost unknown (no price for this model; one can be set in Settings)";
   }
 }
+
+/** The runs of unknown price in a month, in words: how many, and the most they can cost (the
+ * ceiling the monthly limit counts). `upTo` may include runs still going (not yet counted). */
+export function unpricedText(count: number, upTo: number): string {
+  if (count === 0 && upTo === 0) return "";
+  if (count === 0) return `a run of unknown price still going, up to ${usd(upTo)}`;
+  return `${count} unpriced, up to ${usd(upTo)}`;
+}

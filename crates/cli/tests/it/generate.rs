@@ -103,6 +103,32 @@ fn generate_runs_any_model_by_name_or_by_name_and_version_loading_its_schema() {
         .success());
     let scribble = ModelConfig::controlnet_scribble();
     let pinned = format!("{}:{}", scribble.full_name(), scribble.version);
+    // Not on the parent's list (and no PIN set): refused, nothing sent.
+    let out = skaitch(
+        &d,
+        &server,
+        &["generate", "1", "--model", &pinned, "--style", "clay"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("allowed models"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = skaitch(
+        &d,
+        &server,
+        &[
+            "models",
+            "--allow",
+            "stability-ai/stable-diffusion-img2img",
+            "--allow",
+            &pinned,
+        ],
+    );
+    assert!(out.status.success());
+    let listed = stdout(&out);
+    assert!(listed.contains(&scribble.full_name()), "{listed}");
     for spec in ["stability-ai/stable-diffusion-img2img", pinned.as_str()] {
         let out = skaitch(
             &d,

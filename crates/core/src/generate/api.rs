@@ -1,12 +1,14 @@
 //! The generation use-cases on [`App`]: one method per user action, no GUI types.
 
+use super::config::RunnerConfig;
+use super::context::{token, Runner};
+use super::params::GenerateRequest;
 use super::presets::{model_presets, preset};
-use super::request::{plan, GenerateRequest};
-use super::runner::{token, Runner};
+use super::request::plan;
 use super::schema::cached_model;
 use super::styles::style_presets;
 use super::types::{Generation, GenerationEvent};
-use super::{ModelPreset, RunnerConfig, StylePreset};
+use super::{ModelPreset, StylePreset};
 use crate::{App, Error, Result};
 use skaitch_store::{
     Blob, GenerationRecord, GenerationStatus, NewGeneration, OutputImageKind, Store,
@@ -102,7 +104,7 @@ impl App {
         crate::parent::safety::check_request(&req)?;
         if preset(&req.model).is_none() {
             // "Any model" is the parent's choice: it may cost anything and switch anything.
-            self.require_parent()?;
+            self.check_any_model(&req.model)?;
         }
         let runner = self.runner()?;
         let (store, secrets, env) = (self.store.clone(), self.secrets.clone(), self.env_token);

@@ -3,7 +3,7 @@
 //! parent's extra inputs from the schema-built form added, and the safety fields forced
 //! (`disable_safety_checker: false`, the schema's strictest `safety_tolerance`).
 
-use super::request::{invalid, strength, GenerationParams, IMAGE_PLACEHOLDER};
+use super::params::{invalid, strength, GenerationParams, IMAGE_PLACEHOLDER};
 use super::styles::{Style, NEUTRAL_SUBJECT};
 use crate::Result;
 use serde_json::{json, Value};

@@ -2,21 +2,32 @@
 //! runner that never loses a picture.
 //!
 //! # Layout
-//! - `presets.rs`, `styles.rs`: the model presets and style presets (prompt templates per model),
-//!   with what a model needs besides its input: Scribble's leading detected map (never stored),
-//!   img2img's preferred input size
-//! - `request.rs`: [`GenerateRequest`] -> the model's input JSON, the seed, the dedupe key;
-//!   `custom.rs`: the input for a model known only by its schema
-//! - `schema.rs`: "any model by owner/name[:version]": its OpenAPI input schema (Cog choices
-//!   resolved) and whether it is official, cached in SQLite; a community model named without a
-//!   version runs the version its schema came from
-//! - `types.rs`: what the UI sees: [`Generation`], [`GenerationEvent`], ...
-//! - `runner.rs`: the runner: a FIFO dispatcher with at most `max_running` jobs, events, resume
-//! - `job.rs`: one job's state machine and the create (with reconciliation)
-//! - `upload.rs`: the sketch as a data URL or a Files API upload, deleted when the job ends
-//! - `poll.rs`: polling with backoff under a deadline, and how each ending is recorded
-//! - `outputs.rs`: downloading, checking and storing the pictures in one transaction
-//! - `api.rs`: the `impl App` block: one method per user action
+//! Imports go one way, top to bottom; no file imports one above it, and the steps never
+//! import each other's orchestration (`submit` asks `upload` for the sketch's URL, as it would
+//! ask a client).
+//! ```text
+//! api.rs        the `impl App` block: one method per user action
+//!   runner.rs   the dispatcher: queue order, at most `max_running` jobs, resume at start
+//!   job.rs      one job's state machine: hold -> submit -> poll -> download, then clean up
+//!     submit.rs   the create POST, and reconciling a create whose answer was lost
+//!     upload.rs   the sketch as a data URL or a Files API upload, deleted when the job ends
+//!     poll.rs     polling with backoff under a deadline, and how each ending is recorded
+//!     outputs.rs  downloading, checking and storing the pictures in one transaction
+//!   context.rs  what the steps share: the runner's state (store, config, clock, events),
+//!               persisted-then-broadcast updates, the client, cancel signals, endings in words
+//! request.rs    [`GenerateRequest`] -> the model's input JSON, the seed, the dedupe key;
+//!   custom.rs   the input for a model known only by its schema
+//! schema.rs     "any model by owner/name[:version]": its OpenAPI input schema (Cog choices
+//!               resolved) and whether it is official, cached in SQLite; a community model
+//!               named without a version runs the version its schema came from
+//! types.rs      what the UI sees: [`Generation`], [`GenerationEvent`], ...
+//! params.rs     the request's vocabulary: [`GenerateRequest`], [`GenerationParams`], specs,
+//!               the sketch image's placeholder
+//! presets.rs, styles.rs  the model and style presets (prompt templates per model), with what
+//!               a model needs besides its input: Scribble's leading detected map (never
+//!               stored, see `art_urls`), img2img's preferred input size
+//! config.rs     [`RunnerConfig`] and the growing wait polls and retries use
+//! ```
 //!
 //! # States
 //! ```text
@@ -58,78 +69,33 @@
 //! (a run that finished first keeps its pictures: they were paid for).
 
 mod api;
+mod config;
+mod context;
 mod custom;
 mod job;
 mod outputs;
+mod params;
 mod poll;
 mod presets;
 mod request;
 mod runner;
 mod schema;
 mod styles;
+mod submit;
 mod types;
 mod upload;
 
+pub use config::RunnerConfig;
+pub(crate) use params::parse_spec;
+pub use params::{GenerateRequest, GenerationParams};
 pub use presets::{ModelPreset, DEFAULT_MODEL};
-pub(crate) use request::parse_spec;
-pub use request::{GenerateRequest, GenerationParams};
 pub use schema::ModelSchema;
 pub use styles::StylePreset;
 pub use types::{Generation, GenerationEvent, GenerationOutput};
 
-use runner::Runner;
+use context::Runner;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
 use tokio::sync::broadcast;
-
-/// How the runner behaves. The defaults suit the real API; tests use millisecond intervals.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunnerConfig {
-    /// Generations running at once (the rest wait `queued`, in order).
-    pub max_running: usize,
-    /// The first wait between two polls.
-    pub poll_initial: Duration,
-    /// Each wait is the previous one times this ...
-    pub poll_factor: f64,
-    /// ... up to this.
-    pub poll_max: Duration,
-    /// Overall limit from submission to a finished prediction (Replicate stops runs at 30 min).
-    pub deadline: Duration,
-    /// Sent as `Cancel-After`, so Replicate aborts (without charge) what we would give up on.
-    pub cancel_after: Option<Duration>,
-    /// Sketches up to this many bytes go as a data URL; bigger ones through the Files API.
-    pub data_url_max: usize,
-    /// First and longest wait when offline or when Replicate has trouble.
-    pub retry_initial: Duration,
-    pub retry_max: Duration,
-    /// Wait after a lost create answer before looking for the prediction.
-    pub reconcile_delay: Duration,
-    /// How far before `submitting_at` the reconcile listing starts (clock differences).
-    pub reconcile_margin: Duration,
-    /// The Replicate client's timeouts, retry policy and create rate limit.
-    pub client: skaitch_replicate::Options,
-}
-
-impl Default for RunnerConfig {
-    fn default() -> Self {
-        RunnerConfig {
-            max_running: 2,
-            poll_initial: Duration::from_millis(750),
-            poll_factor: 1.5,
-            // Official clients poll every 0.5-1 s; a 2 s cap keeps a long run to a few dozen
-            // requests while the pictures still arrive within ~2 s of the run's end.
-            poll_max: Duration::from_secs(2),
-            deadline: Duration::from_secs(30 * 60),
-            cancel_after: Some(Duration::from_secs(30 * 60)),
-            data_url_max: 256 * 1024,
-            retry_initial: Duration::from_secs(1),
-            retry_max: Duration::from_secs(30),
-            reconcile_delay: Duration::from_secs(2),
-            reconcile_margin: Duration::from_secs(300),
-            client: skaitch_replicate::Options::default(),
-        }
-    }
-}
 
 /// The App's slot for the runner: its configuration until started, the event channel (so
 /// subscribers can attach before the start), and the runner once started.
@@ -154,50 +120,5 @@ impl std::fmt::Debug for Generator {
         f.debug_struct("Generator")
             .field("started", &self.runner.get().is_some())
             .finish()
-    }
-}
-
-/// A wait that doubles (times `factor`) up to `max`, for polling and for retrying.
-#[derive(Debug, Clone)]
-pub(crate) struct Backoff {
-    first: Duration,
-    next: Duration,
-    max: Duration,
-    factor: f64,
-}
-
-impl Backoff {
-    pub(crate) fn new(first: Duration, factor: f64, max: Duration) -> Backoff {
-        Backoff {
-            first,
-            next: first,
-            max,
-            factor: factor.max(1.0),
-        }
-    }
-
-    /// The wait to use now; the following one grows.
-    pub(crate) fn next(&mut self) -> Duration {
-        let d = self.next;
-        self.next = d.mul_f64(self.factor).min(self.max).max(self.first);
-        d
-    }
-
-    pub(crate) fn reset(&mut self) {
-        self.next = self.first;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_by_the_factor_and_is_capped() {
-        let mut b = Backoff::new(Duration::from_millis(500), 1.5, Duration::from_secs(1));
-        let waits: Vec<u128> = (0..4).map(|_| b.next().as_millis()).collect();
-        assert_eq!(waits, [500, 750, 1000, 1000]);
-        b.reset();
-        assert_eq!(b.next(), Duration::from_millis(500));
     }
 }

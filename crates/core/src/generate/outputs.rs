@@ -2,9 +2,9 @@
 //! checking that each decodes as an image, making its thumbnail, and storing them all with the
 //! change to `succeeded` in one transaction.
 
-use super::poll::{expire, UNSAFE_MESSAGE};
-use super::runner::{blocking, Runner, Signal};
-use super::Backoff;
+use super::config::Backoff;
+use super::context::{blocking, expire, fail, retryable, Runner, Signal, UNSAFE_MESSAGE};
+use super::presets::art_urls;
 use crate::{Error, ErrorKind, Result};
 use image::{ImageFormat, ImageReader};
 use skaitch_replicate::{Error as R, Prediction};
@@ -46,7 +46,7 @@ pub(crate) async fn download(
                     continue;
                 }
                 Err(Miss::Gone) => return expire(rt, &g).await,
-                Err(Miss::Fatal(e)) => return super::job::fail(rt, &g, &e).await,
+                Err(Miss::Fatal(e)) => return fail(rt, &g, &e).await,
             },
         };
         if prediction.data_removed || prediction.output_urls().is_empty() {
@@ -55,7 +55,7 @@ pub(crate) async fn download(
         match fetch_all(rt, &art_urls(&g.model, &prediction)).await {
             Ok(outputs) => return store(rt, &g, &prediction, outputs).await,
             Err(Miss::Gone) => return expire(rt, &g).await,
-            Err(Miss::Fatal(e)) => return super::job::fail(rt, &g, &e).await,
+            Err(Miss::Fatal(e)) => return fail(rt, &g, &e).await,
             Err(Miss::Later) => {
                 let u = GenerationUpdate {
                     note: Some(Some(
@@ -78,7 +78,7 @@ fn miss(e: R) -> Miss {
             status: Some(404 | 410),
             ..
         } => Miss::Gone,
-        e if super::job::retryable(&e) || matches!(e, R::Download { .. }) => Miss::Later,
+        e if retryable(&e) || matches!(e, R::Download { .. }) => Miss::Later,
         e => Miss::Fatal(e.into()),
     }
 }
@@ -87,13 +87,6 @@ async fn fetch(rt: &Runner, g: &GenerationRecord) -> Result<Prediction, Miss> {
     let client = rt.client().await.map_err(Miss::Fatal)?;
     let pid = g.prediction_id.as_deref().unwrap_or_default();
     client.get_prediction(pid).await.map_err(miss)
-}
-
-/// The outputs that are pictures made for the child: for a model that returns a non-art item
-/// first (ControlNet Scribble's detected map), the ones after it.
-pub(crate) fn art_urls(model: &str, p: &Prediction) -> Vec<String> {
-    let skip = super::presets::leading_non_art(model);
-    p.output_urls().into_iter().skip(skip).collect()
 }
 
 /// Every output, downloaded and checked; those that do not decode are left out (`None`).

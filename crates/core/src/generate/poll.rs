@@ -2,21 +2,15 @@
 //! deadline counted from submission (so it survives a restart), 429s and network trouble
 //! waited out, a cancel forwarded to Replicate, and each ending recorded in words for parents.
 
-use super::job::{fail, retryable};
-use super::runner::{Runner, Signal};
-use super::{outputs, Backoff};
+use super::config::Backoff;
+use super::context::{expire, fail, retryable, Runner, Signal, UNSAFE_MESSAGE};
+use super::presets::art_urls;
 use crate::{Error, ErrorKind, Result};
 use skaitch_replicate::{Error as R, Prediction, Status};
 use skaitch_store::{now_ms, GenerationRecord, GenerationStatus as S, GenerationUpdate};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Shown when the safety filter failed a run (children's drawings trip it now and then).
-pub(crate) const UNSAFE_MESSAGE: &str = "Replicate's safety filter held this picture back. \
-That happens now and then with children's drawings: try again with a new seed, or another style.";
-/// Shown when Replicate removed the pictures before they were downloaded.
-pub(crate) const EXPIRED_MESSAGE: &str =
-    "Replicate deletes pictures after an hour; this one was not downloaded in time";
 const ABORTED_MESSAGE: &str =
     "Replicate could not start this picture in time (nothing was charged); try again";
 /// Logs kept per generation (the end of them).
@@ -26,15 +20,24 @@ fn minutes(d: Duration) -> u64 {
     d.as_secs().div_ceil(60).max(1)
 }
 
-/// Polls `g`'s prediction until it ends, then records the ending (downloading the pictures).
+/// The pictures a finished run left to download: the row (now `downloading`) and the
+/// prediction they are in. `None`: the run ended otherwise, and that is recorded.
+pub(crate) type ToDownload = Option<(GenerationRecord, Prediction)>;
+
+fn done(r: Result<()>) -> Result<ToDownload> {
+    r.map(|()| None)
+}
+
+/// Polls `g`'s prediction until it ends, then records the ending; when the run made pictures,
+/// returns them to be downloaded (the row is `downloading` by then).
 pub(crate) async fn poll(
     rt: &Arc<Runner>,
     mut g: GenerationRecord,
     signal: &mut Signal,
-) -> Result<()> {
+) -> Result<ToDownload> {
     let cfg = &rt.config;
     let Some(pid) = g.prediction_id.clone() else {
-        return fail(rt, &g, &Error::Background("no prediction to poll".into())).await;
+        return done(fail(rt, &g, &Error::Background("no prediction to poll".into())).await);
     };
     let since = g.submitted_at.unwrap_or(g.updated_at);
     let deadline = since.saturating_add(cfg.deadline.as_millis() as i64);
@@ -47,7 +50,7 @@ pub(crate) async fn poll(
     loop {
         let client = match rt.client().await {
             Ok(c) => c,
-            Err(e) => return fail(rt, &g, &e).await,
+            Err(e) => return done(fail(rt, &g, &e).await),
         };
         let cancel = g.cancel_requested || signal.requested();
         let answer = if cancel && !cancel_sent {
@@ -58,14 +61,12 @@ pub(crate) async fn poll(
             client.get_prediction(&pid).await
         };
         let wait = match answer {
-            Ok(p) if p.status.is_terminal() || p.data_removed => {
-                return finish(rt, &g, p, signal).await
-            }
+            Ok(p) if p.status.is_terminal() || p.data_removed => return finish(rt, &g, p).await,
             Ok(p) => {
                 retry.reset();
                 match record_progress(rt, &g, &p).await? {
                     Some(moved) => g = moved,
-                    None => return Ok(()),
+                    None => return Ok(None),
                 }
                 interval.next()
             }
@@ -88,17 +89,16 @@ pub(crate) async fn poll(
             }
             Err(R::NotFound { .. }) => {
                 let text = format!("Replicate no longer knows this run ({pid})");
-                return rt
-                    .end(
-                        &g,
-                        S::Failed,
-                        Some(ErrorKind::NotFound),
-                        Some(text),
-                        Default::default(),
-                    )
-                    .await;
+                let end = rt.end(
+                    &g,
+                    S::Failed,
+                    Some(ErrorKind::NotFound),
+                    Some(text),
+                    Default::default(),
+                );
+                return done(end.await);
             }
-            Err(e) => return fail(rt, &g, &e.into()).await,
+            Err(e) => return done(fail(rt, &g, &e.into()).await),
         };
         let left = deadline - now_ms();
         if left <= 0 {
@@ -108,15 +108,14 @@ pub(crate) async fn poll(
                 minutes(cfg.deadline),
                 g.status.as_str()
             );
-            return rt
-                .end(
-                    &g,
-                    S::Failed,
-                    Some(ErrorKind::TimedOut),
-                    Some(text),
-                    Default::default(),
-                )
-                .await;
+            let end = rt.end(
+                &g,
+                S::Failed,
+                Some(ErrorKind::TimedOut),
+                Some(text),
+                Default::default(),
+            );
+            return done(end.await);
         }
         signal
             .sleep(wait.min(Duration::from_millis(left as u64)))
@@ -193,33 +192,27 @@ pub(crate) fn is_moderation(error: &str) -> bool {
     e.contains("nsfw") || e.contains("flagged as sensitive") || e.contains("(e005)")
 }
 
-/// Records how a finished (or data-removed) prediction ended.
-pub(crate) async fn finish(
-    rt: &Arc<Runner>,
-    g: &GenerationRecord,
-    p: Prediction,
-    signal: &mut Signal,
-) -> Result<()> {
+/// Records how a finished (or data-removed) prediction ended; a run with pictures moves to
+/// `downloading` and is returned for them to be downloaded.
+async fn finish(rt: &Runner, g: &GenerationRecord, p: Prediction) -> Result<ToDownload> {
     let more = GenerationUpdate {
         logs: p.logs.as_deref().map(tail),
         predict_time: p.metrics.as_ref().and_then(|m| m.predict_time),
         ..Default::default()
     };
     let error = p.error_message().unwrap_or_else(|| "no message".into());
-    let art = outputs::art_urls(&g.model, &p);
-    match p.status {
-        Status::Succeeded if !art.is_empty() && !p.data_removed => {
-            let u = GenerationUpdate {
-                status: Some(S::Downloading),
-                progress: Some(100),
-                note: Some(None),
-                ..more
-            };
-            match rt.update(g.id, &[S::Submitted, S::Running], u).await? {
-                Some(rec) => outputs::download(rt, rec, Some(p), signal).await,
-                None => Ok(()),
-            }
-        }
+    let art = art_urls(&g.model, &p);
+    if matches!(p.status, Status::Succeeded) && !art.is_empty() && !p.data_removed {
+        let u = GenerationUpdate {
+            status: Some(S::Downloading),
+            progress: Some(100),
+            note: Some(None),
+            ..more
+        };
+        let moved = rt.update(g.id, &[S::Submitted, S::Running], u).await?;
+        return Ok(moved.map(|rec| (rec, p)));
+    }
+    let ended = match p.status {
         Status::Succeeded if p.data_removed => expire(rt, g).await,
         Status::Succeeded => {
             let text = format!("{UNSAFE_MESSAGE} (no picture came back)");
@@ -254,19 +247,8 @@ pub(crate) async fn finish(
         }
         // Not finished, but its data is gone (only happens to very old runs).
         _ => expire(rt, g).await,
-    }
-}
-
-/// The pictures are gone from Replicate: say so plainly.
-pub(crate) async fn expire(rt: &Runner, g: &GenerationRecord) -> Result<()> {
-    rt.end(
-        g,
-        S::Expired,
-        None,
-        Some(EXPIRED_MESSAGE.into()),
-        Default::default(),
-    )
-    .await
+    };
+    done(ended)
 }
 
 #[cfg(test)]

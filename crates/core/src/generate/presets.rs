@@ -2,6 +2,7 @@
 //! is run by version, with the parameters a parent can change.
 
 use serde::Serialize;
+use skaitch_replicate::Prediction;
 use ts_rs::TS;
 
 /// The preset the UI selects first.
@@ -134,4 +135,11 @@ pub(crate) fn model_presets() -> Vec<ModelPreset> {
             follows_drawing_setting: p.family == Family::Img2Img,
         })
         .collect()
+}
+
+/// The outputs that are pictures made for the child: for a model that returns a non-art item
+/// first (ControlNet Scribble's detected map), the ones after it.
+pub(crate) fn art_urls(model: &str, p: &Prediction) -> Vec<String> {
+    let skip = leading_non_art(model);
+    p.output_urls().into_iter().skip(skip).collect()
 }

@@ -1,99 +1,15 @@
-//! The runner: a dispatcher that starts jobs in queue order with at most `max_running` at once,
-//! the Replicate client (rebuilt when the token changes), status updates that are persisted
-//! and then broadcast, and cancel signals to running jobs.
+//! The runner, the top of the pipeline: a dispatcher that starts jobs (`job.rs`) in queue
+//! order with at most `max_running` at once, resumes unfinished ones at start, sweeps stray
+//! uploads, and forwards cancels to running jobs. Its shared state is in `context.rs`.
 
-use super::types::GenerationEvent;
-use super::{job, RunnerConfig};
-use crate::keychain::SecretStore;
-use crate::token::TOKEN_ENV;
-use crate::{App, Error, ErrorKind, Result, Secret, TOKEN_KEY};
-use skaitch_replicate::{Client, Token};
-use skaitch_store::{GenerationRecord, GenerationStatus, GenerationUpdate, Store};
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use super::context::{blocking, lock, Runner, Signal};
+use super::{job, upload};
+use crate::App;
+use skaitch_store::{GenerationRecord, GenerationStatus};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use tokio::runtime::Handle;
-use tokio::sync::{broadcast, mpsc, watch, Semaphore};
-
-/// Runs a blocking store call off the async threads.
-pub(crate) async fn blocking<T, F>(store: &Arc<Store>, f: F) -> Result<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&Store) -> skaitch_store::Result<T> + Send + 'static,
-{
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| Error::Background(e.to_string()))?
-        .map_err(Error::from)
-}
-
-/// The token in use, as [`App::token`] finds it (the environment only when allowed).
-pub(crate) fn token(secrets: &dyn SecretStore, env_token: bool) -> Result<Option<Secret>> {
-    if env_token {
-        let t = Secret::new(std::env::var(TOKEN_ENV).unwrap_or_default());
-        if !t.is_empty() {
-            return Ok(Some(t));
-        }
-    }
-    Ok(secrets.get(TOKEN_KEY)?.filter(|t| !t.is_empty()))
-}
-
-/// How long a token read from the keychain is used before it is read again.
-const TOKEN_RECHECK: Duration = Duration::from_secs(5);
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// A job's view of "the parent pressed Cancel": a flag it can check and a sleep it cuts short.
-pub(crate) struct Signal(Option<watch::Receiver<bool>>);
-
-impl Signal {
-    pub(crate) fn requested(&self) -> bool {
-        self.0.as_ref().is_some_and(|rx| *rx.borrow())
-    }
-
-    /// Sleeps for `d`, or less if a cancel arrives meanwhile.
-    pub(crate) async fn sleep(&mut self, d: Duration) {
-        let sleep = tokio::time::sleep(d);
-        tokio::pin!(sleep);
-        let closed = match self.0.as_mut() {
-            Some(rx) => tokio::select! {
-                _ = &mut sleep => false,
-                changed = rx.changed() => changed.is_err(),
-            },
-            None => {
-                (&mut sleep).await;
-                false
-            }
-        };
-        if closed {
-            self.0 = None;
-            sleep.await;
-        }
-    }
-}
-
-/// The running runner, shared by its dispatcher and jobs.
-pub(crate) struct Runner {
-    pub(crate) store: Arc<Store>,
-    pub(crate) config: RunnerConfig,
-    events: broadcast::Sender<GenerationEvent>,
-    secrets: Arc<dyn SecretStore>,
-    env_token: bool,
-    url: String,
-    /// The client for the token read at the `Instant`.
-    client: Mutex<Option<(Secret, Client, Instant)>>,
-    handle: Handle,
-    queue: mpsc::UnboundedSender<i64>,
-    signals: Mutex<HashMap<i64, watch::Sender<bool>>>,
-    /// Jobs running now, and those enqueued again while running (a held generation allowed
-    /// just as its job was ending): they run again once the job ends.
-    running: Mutex<(HashSet<i64>, HashSet<i64>)>,
-    /// Parent controls' clock (month of a cost, the monthly limit).
-    pub(crate) clock: Arc<dyn crate::parent::clock::Clock>,
-}
+use tokio::sync::{mpsc, watch, Semaphore};
 
 impl Runner {
     /// Starts the dispatcher on `handle`; it first resumes every unfinished generation.
@@ -114,7 +30,7 @@ impl Runner {
             clock: app.clock.clone(),
         });
         handle.spawn(dispatch(runner.clone(), rx));
-        handle.spawn(super::upload::sweep_uploaded_files(runner.clone()));
+        handle.spawn(upload::sweep_uploaded_files(runner.clone()));
         runner
     }
 
@@ -128,96 +44,6 @@ impl Runner {
         if let Some(tx) = lock(&self.signals).get(&id) {
             tx.send_replace(true);
         }
-    }
-
-    pub(crate) fn emit(&self, rec: &GenerationRecord) {
-        let _ = self.events.send(GenerationEvent::of(rec));
-    }
-
-    pub(crate) async fn load(&self, id: i64) -> Result<GenerationRecord> {
-        blocking(&self.store, move |s| s.get_generation(id)).await
-    }
-
-    /// Persists `u` if the row is in one of `from` (compare-and-set), then broadcasts it.
-    pub(crate) async fn update(
-        &self,
-        id: i64,
-        from: &[GenerationStatus],
-        u: GenerationUpdate,
-    ) -> Result<Option<GenerationRecord>> {
-        let from = from.to_vec();
-        let rec = blocking(&self.store, move |s| s.update_generation(id, &from, &u)).await?;
-        if let Some(r) = &rec {
-            self.publish(r).await;
-        }
-        Ok(rec)
-    }
-
-    /// Broadcasts a change; a generation that has just ended is priced first, so whoever
-    /// sees it finished also sees what it cost.
-    pub(crate) async fn publish(&self, rec: &GenerationRecord) {
-        if rec.status.is_terminal() {
-            let (id, now) = (rec.id, self.clock.now_ms());
-            let store = self.store.clone();
-            let priced =
-                tokio::task::spawn_blocking(move || crate::parent::cost::record(&store, id, now))
-                    .await;
-            if let Ok(Err(e)) = priced {
-                eprintln!("skaitch: generation {id}: record its cost: {e}");
-            }
-        }
-        self.emit(rec);
-    }
-
-    /// Ends an in-flight generation as `status` with a message for the parent.
-    pub(crate) async fn end(
-        &self,
-        g: &GenerationRecord,
-        status: GenerationStatus,
-        kind: Option<ErrorKind>,
-        message: Option<String>,
-        more: GenerationUpdate,
-    ) -> Result<()> {
-        let u = GenerationUpdate {
-            status: Some(status),
-            error: Some(message),
-            error_kind: Some(kind.map(|k| k.as_str().to_owned())),
-            note: Some(more.note.clone().flatten()),
-            ..more
-        };
-        self.update(g.id, &skaitch_store::generations::IN_FLIGHT, u)
-            .await?;
-        Ok(())
-    }
-
-    /// A client for the current token; [`Error::MissingToken`] when there is none. The keychain
-    /// is read again at most every [`TOKEN_RECHECK`], so a replaced token is picked up.
-    pub(crate) async fn client(&self) -> Result<Client> {
-        if let Some((_, c, at)) = lock(&self.client).as_ref() {
-            if at.elapsed() < TOKEN_RECHECK {
-                return Ok(c.clone());
-            }
-        }
-        let (secrets, env) = (self.secrets.clone(), self.env_token);
-        let token = tokio::task::spawn_blocking(move || token(&*secrets, env))
-            .await
-            .map_err(|e| Error::Background(e.to_string()))??
-            .ok_or(Error::MissingToken)?;
-        let mut cached = lock(&self.client);
-        if let Some((t, c, at)) = cached.as_mut() {
-            if *t == token {
-                *at = Instant::now();
-                return Ok(c.clone());
-            }
-        }
-        let client = Client::with_options(
-            &crate::paths::checked_replicate_url(&self.url)?,
-            Token::new(token.expose()),
-            skaitch_replicate::DEFAULT_USER_AGENT,
-            self.config.client,
-        )?;
-        *cached = Some((token, client.clone(), Instant::now()));
-        Ok(client)
     }
 }
 

@@ -3,8 +3,8 @@
 //! its form can be built offline afterwards, with whether the model is official: a community
 //! model named without a version runs the version its schema came from.
 
-use super::request::{parse_spec, CachedModel};
-use super::runner::blocking;
+use super::context::blocking;
+use super::params::{parse_spec, CachedModel};
 use crate::{App, Error, Result};
 use serde::Serialize;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! What the UI sees of generations: the [`Generation`] with its pictures, and the
 //! [`GenerationEvent`]s that stream progress.
 
-use super::request::GenerationParams;
+use super::params::GenerationParams;
 use crate::ErrorKind;
 use serde::Serialize;
 use skaitch_store::{GenerationRecord, GenerationStatus, OutputRecord};

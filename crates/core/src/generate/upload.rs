@@ -9,9 +9,8 @@
 //! and deleted, and once an upload succeeds any other copy with the marker is deleted too,
 //! so no copy of the drawing stays behind on Replicate.
 
-use super::job::{cancel_locally, fail, note, retryable};
-use super::runner::{blocking, Runner, Signal};
-use super::Backoff;
+use super::config::Backoff;
+use super::context::{blocking, cancel_locally, fail, note, retryable, Runner, Signal};
 use crate::{Error, Result};
 use base64::Engine;
 use skaitch_replicate::Error as R;

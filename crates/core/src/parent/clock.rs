@@ -1,8 +1,11 @@
 //! The clock parent controls read: "now" and the local time zone, so that a month starts at
-//! local midnight on the 1st. Injectable, so tests can cross a month boundary.
+//! local midnight on the 1st; a monotonic clock for sessions; and the time since the computer
+//! started (with which start), for a lock-out that must survive a restart of the app without
+//! trusting the wall clock. Injectable, so tests can cross a month boundary or reboot.
 
 use chrono::{Datelike, FixedOffset, Local, NaiveDate, Offset, TimeZone, Utc};
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// Where month boundaries fall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +23,40 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
     /// Milliseconds on a clock that only goes forward, from an arbitrary start (sessions and
     /// lock-outs run on it: moving the wall clock neither ends nor stretches them).
     fn monotonic_ms(&self) -> i64;
+    /// Time on a clock nobody at the keyboard can move, which keeps counting while the app is
+    /// closed, and which run of it that is (see [`Uptime`]).
+    fn uptime(&self) -> Uptime;
     fn zone(&self) -> Zone;
+}
+
+/// A reading of a clock that only goes forward, named by its run: two readings of one run
+/// differ by the time that passed between them, whatever the wall clock did; readings of two
+/// runs cannot be compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uptime {
+    /// Which run: the kernel's boot id (Linux), else this process.
+    pub run: String,
+    pub ms: i64,
+}
+
+/// This process's own run name, for systems with no readable boot clock.
+fn process_run() -> String {
+    static RUN: OnceLock<String> = OnceLock::new();
+    RUN.get_or_init(|| format!("process-{:016x}", rand::random::<u64>()))
+        .clone()
+}
+
+/// Linux's boot id and `CLOCK_BOOTTIME` (from `/proc/uptime`, which counts suspend too and
+/// only root can disturb); `None` elsewhere.
+fn boot_clock() -> Option<Uptime> {
+    let run = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+    let up = std::fs::read_to_string("/proc/uptime").ok()?;
+    let secs: f64 = up.split_whitespace().next()?.parse().ok()?;
+    let run = run.trim();
+    (!run.is_empty() && secs.is_finite()).then(|| Uptime {
+        run: format!("boot-{run}"),
+        ms: (secs * 1000.0) as i64,
+    })
 }
 
 /// The system clock in the local time zone.
@@ -38,6 +74,12 @@ impl Clock for SystemClock {
             .elapsed()
             .as_millis() as i64
     }
+    fn uptime(&self) -> Uptime {
+        boot_clock().unwrap_or_else(|| Uptime {
+            run: process_run(),
+            ms: self.monotonic_ms(),
+        })
+    }
     fn zone(&self) -> Zone {
         Zone::Local
     }
@@ -48,6 +90,8 @@ impl Clock for SystemClock {
 pub struct ManualClock {
     ms: AtomicI64,
     mono: AtomicI64,
+    /// The boot count: [`ManualClock::reboot`] starts a new run of the uptime clock.
+    boots: Mutex<u32>,
     zone: Zone,
 }
 
@@ -57,8 +101,15 @@ impl ManualClock {
         ManualClock {
             ms: AtomicI64::new(ms),
             mono: AtomicI64::new(0),
+            boots: Mutex::new(1),
             zone,
         }
+    }
+
+    /// The computer restarts: the uptime clock starts a new run from 0 (the wall clock stays).
+    pub fn reboot(&self) {
+        *self.boots.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.mono.store(0, Ordering::SeqCst);
     }
 
     /// Sets the wall clock to `ms`, as a person changing the computer's time does (the
@@ -80,6 +131,13 @@ impl Clock for ManualClock {
     }
     fn monotonic_ms(&self) -> i64 {
         self.mono.load(Ordering::SeqCst)
+    }
+    fn uptime(&self) -> Uptime {
+        let boot = *self.boots.lock().unwrap_or_else(|p| p.into_inner());
+        Uptime {
+            run: format!("manual-boot-{boot}"),
+            ms: self.monotonic_ms(),
+        }
     }
     fn zone(&self) -> Zone {
         self.zone
@@ -154,6 +212,21 @@ mod tests {
         chrono::DateTime::parse_from_rfc3339(rfc3339)
             .unwrap()
             .timestamp_millis()
+    }
+
+    #[test]
+    fn the_system_uptime_is_one_run_that_only_goes_forward() {
+        let (a, b) = (SystemClock.uptime(), SystemClock.uptime());
+        assert_eq!(a.run, b.run);
+        assert!(b.ms >= a.ms && a.ms > 0, "{a:?} {b:?}");
+        #[cfg(target_os = "linux")]
+        assert!(a.run.starts_with("boot-"), "the kernel's boot clock: {a:?}");
+        let m = ManualClock::new(0, Zone::Fixed(0));
+        m.advance(5);
+        let before = m.uptime();
+        m.reboot();
+        assert_ne!(m.uptime().run, before.run);
+        assert_eq!(m.uptime().ms, 0);
     }
 
     #[test]

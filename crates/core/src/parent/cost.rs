@@ -1,7 +1,10 @@
 //! What a generation cost. Prices ship in `data/prices.json` (hardware per second, official
 //! models per output image, each with the date it was checked); a parent's edits are saved
 //! as overrides in the `settings` table and win over the shipped list. A model with no known
-//! price costs "unknown" (`usd: None`), never a guess.
+//! price costs "unknown" (`usd: None`), never a guess, but carries a ceiling (`estimate_usd`):
+//! the dearest hardware in the list for the run's time, or for Replicate's 30-minute cap when
+//! no time is known (before it ran, or when Replicate reported none), so a monthly limit can
+//! count it and the spending panel can say "up to".
 
 use crate::Result;
 use serde::{Deserialize, Serialize};
@@ -12,6 +15,11 @@ use ts_rs::TS;
 const SHIPPED: &str = include_str!("../../data/prices.json");
 /// The `settings` key of the parent's price overrides (a [`PriceList`] as JSON).
 pub(crate) const OVERRIDES_KEY: &str = "parent.prices";
+/// The longest a run is billed for: Replicate stops a prediction after 30 minutes, and the
+/// runner sends the same as `Cancel-After` (see `generate::RunnerConfig`).
+pub const MAX_RUN_SECS: f64 = 30.0 * 60.0;
+/// The per-second price assumed when the list has no hardware at all (an H100's, rounded up).
+const FALLBACK_PER_SECOND: f64 = 0.002;
 
 /// A hardware type's price per second of `predict_time`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -69,6 +77,28 @@ impl PriceList {
                     .as_ref()
                     .is_some_and(|h| self.hardware.contains_key(h))
         })
+    }
+
+    /// The dearest per-second price in the list: what a run of unknown price is assumed to
+    /// cost per second.
+    pub fn dearest_per_second(&self) -> f64 {
+        let dearest = self
+            .hardware
+            .values()
+            .map(|h| h.per_second)
+            .fold(0.0, f64::max);
+        if dearest > 0.0 {
+            dearest
+        } else {
+            FALLBACK_PER_SECOND
+        }
+    }
+
+    /// The most a run of `model` could cost when its price is unknown, for a run of `secs`
+    /// (`None`: as long as Replicate lets it run). `None` when the model's price is known.
+    pub fn ceiling(&self, model: &str, secs: Option<f64>) -> Option<f64> {
+        let secs = secs.filter(|s| s.is_finite() && *s >= 0.0);
+        (!self.knows(model)).then(|| self.dearest_per_second() * secs.unwrap_or(MAX_RUN_SECS))
     }
 
     /// `self` with every entry of `overrides` in place of the shipped one.
@@ -160,12 +190,15 @@ pub fn price(u: &Unpriced, prices: &PriceList, at_ms: i64) -> CostRecord {
         hardware: None,
         price_checked: None,
         priced_at: at_ms,
+        estimate_usd: None,
     };
     if !u.had_prediction {
         c.usd = Some(0.0);
         c.basis = CostBasis::Free;
         return c;
     }
+    // Replaced below when the price is known.
+    c.estimate_usd = Some(prices.dearest_per_second() * u.predict_time.unwrap_or(MAX_RUN_SECS));
     let Some(model) = prices.models.get(&u.model) else {
         return c;
     };
@@ -175,6 +208,7 @@ pub fn price(u: &Unpriced, prices: &PriceList, at_ms: i64) -> CostRecord {
         c.unit_price = Some(per_image);
         c.units = f64::from(u.images);
         c.usd = Some(per_image * f64::from(u.images));
+        c.estimate_usd = None;
         return c;
     }
     let hw = model.hardware.as_ref().and_then(|h| prices.hardware.get(h));
@@ -183,8 +217,12 @@ pub fn price(u: &Unpriced, prices: &PriceList, at_ms: i64) -> CostRecord {
         c.unit_price = Some(hw.per_second);
         c.units = secs;
         c.usd = Some(hw.per_second * secs);
+        c.estimate_usd = None;
         c.hardware = Some(hw.label.clone());
         c.price_checked = hw.checked.clone().or(c.price_checked);
+    } else if let Some(hw) = hw {
+        // The hardware is known but not the run's time: as long as Replicate lets it run.
+        c.estimate_usd = Some(hw.per_second * MAX_RUN_SECS);
     }
     c
 }
@@ -272,8 +310,25 @@ mod tests {
             5,
         );
         assert_eq!((no_time.basis, no_time.usd), (CostBasis::Unknown, None));
+        assert!(
+            (no_time.estimate_usd.unwrap() - 1800.0 * 0.0014).abs() < 1e-9,
+            "its A100"
+        );
         let unknown = price(&run("someone/something", Some(9.0), 1), &p, 5);
         assert_eq!((unknown.basis, unknown.usd), (CostBasis::Unknown, None));
+        // Unknown, but never more than 9 s on the dearest hardware (an H100's $0.001525).
+        let up_to = unknown.estimate_usd.unwrap();
+        assert!((up_to - 9.0 * 0.001525).abs() < 1e-12, "{up_to}");
+        assert_eq!(p.dearest_per_second(), 0.001525);
+        // No time reported: Replicate's 30-minute cap.
+        let no_time = price(&run("someone/something", None, 1), &p, 5);
+        assert!((no_time.estimate_usd.unwrap() - 1800.0 * 0.001525).abs() < 1e-9);
+        assert_eq!(
+            p.ceiling("someone/something", Some(2.0)),
+            Some(2.0 * 0.001525)
+        );
+        assert_eq!(p.ceiling("black-forest-labs/flux-kontext-pro", None), None);
+        assert_eq!(flux.estimate_usd, None, "a known price needs no ceiling");
         let never_ran = Unpriced {
             had_prediction: false,
             ..run("someone/something", None, 0)

@@ -1,5 +1,10 @@
 //! The monthly limit (off by default): what was spent this month (local calendar), a warning
 //! from 80 %, and at 100 % new generations are held, unsent, until a parent allows them.
+//!
+//! A run of unknown price counts at its ceiling (`cost::PriceList::ceiling`): finished ones at
+//! the dearest hardware for their run time, ones sent and not finished for Replicate's
+//! 30-minute cap. A new run of unknown price goes only when its own ceiling still fits under
+//! the limit; else it is held for a parent, like a run past the limit.
 
 use super::clock::{month_of, Clock};
 use super::cost;
@@ -15,9 +20,13 @@ pub const WARN_AT: f64 = 0.8;
 /// The note on a generation held by the limit.
 pub(crate) const HELD_NOTE: &str =
     "This month's spending limit is reached: waiting for a parent to allow it";
-/// The note on a generation held because, with a limit set, its price is not known.
-pub(crate) const UNPRICED_NOTE: &str =
-    "No price is known for this model, so it could go past the monthly limit: waiting for a parent to allow it";
+/// The note on a generation held because, with a limit set, its price is not known and at its
+/// most it would go past the limit.
+fn unpriced_note(up_to: f64) -> String {
+    format!(
+        "No price is known for this model: it could cost up to ${up_to:.2}, more than is left of the monthly limit, so it waits for a parent to allow it"
+    )
+}
 
 /// One child's spending this month.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -32,6 +41,8 @@ pub struct ChildSpending {
     pub generations: u32,
     /// Generations whose price is unknown (not in `usd`).
     pub unknown: u32,
+    /// The most those could have cost.
+    pub unknown_up_to_usd: f64,
 }
 
 /// This month's spending against the limit, for settings and the generate panel.
@@ -50,8 +61,11 @@ pub struct Spending {
     pub generations: u32,
     /// Generations this month whose price is unknown.
     pub unknown: u32,
+    /// The most the unknown ones could have cost (finished ones at their run time, ones still
+    /// running at Replicate's 30-minute cap).
+    pub unknown_up_to_usd: f64,
     pub limit_usd: Option<f64>,
-    /// `usd / limit_usd`.
+    /// `(usd + unknown_up_to_usd) / limit_usd`: what the limit counts.
     pub fraction: Option<f64>,
     /// 80 % of the limit or more.
     pub warning: bool,
@@ -77,10 +91,13 @@ pub(crate) fn spending(store: &Store, clock: &dyn Clock) -> Result<Spending> {
     let month = month_of(now, clock.zone());
     let rows = store.cost_totals(month.from_ms, month.until_ms)?;
     let usd: f64 = rows.iter().map(|r| r.usd).sum();
+    let running = running_up_to(store, None)?;
+    let up_to = rows.iter().map(|r| r.unknown_up_to_usd).sum::<f64>() + running;
     let limit = limit(store)?;
-    let fraction = limit.map(|l| if l > 0.0 { usd / l } else { f64::INFINITY });
+    let counted = usd + up_to;
+    let fraction = limit.map(|l| if l > 0.0 { counted / l } else { f64::INFINITY });
     // Compared in millionths of a dollar, so 0.04 of 0.05 is 80 % and not 79.99... %.
-    let (spent, cap) = (micros(usd), limit.map(micros));
+    let (spent, cap) = (micros(counted), limit.map(micros));
     Ok(Spending {
         month: month.label,
         from_ms: month.from_ms,
@@ -88,6 +105,7 @@ pub(crate) fn spending(store: &Store, clock: &dyn Clock) -> Result<Spending> {
         usd,
         generations: rows.iter().map(|r| r.generations).sum(),
         unknown: rows.iter().map(|r| r.unknown).sum(),
+        unknown_up_to_usd: up_to,
         limit_usd: limit,
         fraction: fraction.filter(|f| f.is_finite()),
         warning: cap.is_some_and(|c| spent as f64 >= c as f64 * WARN_AT),
@@ -101,40 +119,67 @@ pub(crate) fn spending(store: &Store, clock: &dyn Clock) -> Result<Spending> {
                 usd: r.usd,
                 generations: r.generations,
                 unknown: r.unknown,
+                unknown_up_to_usd: r.unknown_up_to_usd,
             })
             .collect(),
     })
 }
 
-/// Why generation `id` must wait for a parent (the note to show), if it must: a limit is set,
-/// no parent allowed this one, and either the limit is reached this month or the model's price
-/// is unknown (a run of unknown price could cost anything, so it never counts as $0).
-pub(crate) fn must_hold(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<&'static str>> {
-    if limit(store)?.is_none() || store.is_approved(id)? {
-        return Ok(None);
+/// The ceilings of the runs of unknown price sent and not finished (but `except`).
+fn running_up_to(store: &Store, except: Option<i64>) -> Result<f64> {
+    let sent = store.sent_in_flight()?;
+    if sent.is_empty() {
+        return Ok(0.0);
     }
-    if !under_limit(store, clock)? {
-        return Ok(Some(HELD_NOTE));
-    }
-    let model = store.get_generation(id)?.model;
-    if !cost::prices(store)?.knows(&model) {
-        return Ok(Some(UNPRICED_NOTE));
-    }
-    Ok(None)
+    let prices = cost::prices(store)?;
+    Ok(sent
+        .iter()
+        .filter(|(id, _)| Some(*id) != except)
+        .filter_map(|(_, model)| prices.ceiling(model, None))
+        .sum())
 }
 
-/// Whether new generations may go now (no limit, or under it this month).
+/// What the limit counts this month: known costs, the ceilings of unknown ones, and the
+/// ceilings of unknown ones still running (but `except`).
+fn counted(store: &Store, clock: &dyn Clock, except: Option<i64>) -> Result<f64> {
+    let month = month_of(clock.now_ms(), clock.zone());
+    let finished: f64 = store
+        .cost_totals(month.from_ms, month.until_ms)?
+        .iter()
+        .map(|r| r.usd + r.unknown_up_to_usd)
+        .sum();
+    Ok(finished + running_up_to(store, except)?)
+}
+
+/// Why generation `id` must wait for a parent (the note to show), if it must: a limit is set,
+/// no parent allowed this one, and either the limit is reached this month or the model's price
+/// is unknown and its ceiling would go past the limit (a run of unknown price never counts as
+/// $0).
+pub(crate) fn must_hold(store: &Store, clock: &dyn Clock, id: i64) -> Result<Option<String>> {
+    let Some(limit) = limit(store)? else {
+        return Ok(None);
+    };
+    if store.is_approved(id)? {
+        return Ok(None);
+    }
+    let counted = counted(store, clock, Some(id))?;
+    if micros(counted) >= micros(limit) {
+        return Ok(Some(HELD_NOTE.to_owned()));
+    }
+    let model = store.get_generation(id)?.model;
+    match cost::prices(store)?.ceiling(&model, None) {
+        Some(up_to) if micros(counted + up_to) > micros(limit) => Ok(Some(unpriced_note(up_to))),
+        _ => Ok(None),
+    }
+}
+
+/// Whether new generations may go now (no limit, or under it this month, unknown prices
+/// counted at their ceiling).
 pub(crate) fn under_limit(store: &Store, clock: &dyn Clock) -> Result<bool> {
     let Some(limit) = limit(store)? else {
         return Ok(true);
     };
-    let month = month_of(clock.now_ms(), clock.zone());
-    let spent: f64 = store
-        .cost_totals(month.from_ms, month.until_ms)?
-        .iter()
-        .map(|r| r.usd)
-        .sum();
-    Ok(micros(spent) < micros(limit))
+    Ok(micros(counted(store, clock, None)?) < micros(limit))
 }
 
 /// Dollars in whole millionths.

@@ -12,7 +12,10 @@
 //! - `api.rs`: the `impl App` block: spending, the limit, prices, allowing a held generation
 //! - `pin.rs`: the optional parent PIN (Argon2id hash, sessions as short as their reason) and
 //!   the one-line guard `self.require_parent()?` for parent-only actions
+//! - `models.rs`: the parent's list of allowed models for "Any model" (the rest need the PIN,
+//!   or with no PIN set are refused)
 //! - `lockout.rs`: wrong tries counted before hashing, growing lock-outs kept across restarts
+//!   and counted down on the boot clock, never the wall clock
 //!
 //! # Held generations
 //! A generation is checked against the limit just before its first send: over the limit, or
@@ -28,6 +31,7 @@ pub mod cost;
 pub mod filter;
 pub mod limit;
 pub mod lockout;
+mod models;
 pub mod pin;
 pub(crate) mod safety;
 

@@ -66,14 +66,12 @@ pub struct PinStatus {
     pub locked_for_secs: Option<u32>,
 }
 
-/// The in-memory half of parent controls: the open session and the lock-out, both on the
-/// monotonic clock.
+/// The in-memory half of parent controls: the open session, on the monotonic clock (the
+/// lock-out is all in `settings`, see `lockout.rs`).
 #[derive(Debug, Default)]
 pub(crate) struct ParentState {
     /// Monotonic ms when the session ends, and what it was opened for.
     session: Option<(i64, ParentScope)>,
-    /// Monotonic ms when a lock-out seen by this process ends.
-    locked_until: Option<i64>,
 }
 
 fn check_shape(pin: &str) -> Result<()> {
@@ -150,27 +148,20 @@ impl App {
     /// Checks `pin`, counting the try toward the lock-out first; while locked, even the right
     /// one is refused.
     fn check_pin(&self, stored: &str, pin: &str) -> Result<()> {
-        let mono = self.clock.monotonic_ms();
-        if let Some(until) = self.parent_state().locked_until.filter(|u| mono < *u) {
-            return Err(locked_out(until - mono));
-        }
-        let now = self.clock.now_ms();
+        let up = self.clock.uptime();
         let locked = |ms: i64| {
-            let mut st = self.parent_state();
-            st.locked_until = Some(mono + ms);
-            st.session = None;
+            self.parent_state().session = None;
             locked_out(ms)
         };
-        let n = match lockout::count(&self.store, now)? {
+        let n = match lockout::count(&self.store, &up)? {
             Try::Locked { ms } => return Err(locked(ms)),
             Try::Counted(n) => n,
         };
         if verify(pin, stored) {
             lockout::clear(&self.store)?;
-            self.parent_state().locked_until = None;
             return Ok(());
         }
-        match lockout::wrong(&self.store, now, n)? {
+        match lockout::wrong(&self.store, &self.clock.uptime(), n)? {
             Some(ms) => Err(locked(ms)),
             None => Err(Error::WrongPin {
                 tries_left: MAX_TRIES - n,
@@ -204,12 +195,15 @@ impl App {
     pub fn pin_status(&self) -> Result<PinStatus> {
         let (now, mono) = (self.clock.now_ms(), self.clock.monotonic_ms());
         let pin_set = self.pin_set()?;
-        let (left, in_memory) = {
-            let st = self.parent_state();
-            let left = st.session.map(|(u, _)| u - mono).filter(|l| *l > 0);
-            (left, st.locked_until.map(|u| u - mono).filter(|l| *l > 0))
+        let left = self
+            .parent_state()
+            .session
+            .map(|(u, _)| u - mono)
+            .filter(|l| *l > 0);
+        let locked = match pin_set {
+            true => lockout::left_now(&self.store, &self.clock.uptime())?,
+            false => None,
         };
-        let locked = lockout::left_now(&self.store, now)?.max(in_memory);
         Ok(PinStatus {
             pin_set,
             unlocked: !pin_set || left.is_some(),

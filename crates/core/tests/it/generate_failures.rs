@@ -55,6 +55,7 @@ async fn invalid_input_names_the_field() {
     let e = env();
     let spec = format!("{SD}:15a3689ee13b0d2616e98820eca31d4c3abcd36672df6afce5cb6feb1d66087d");
     e.app.model_schema(&spec).await.unwrap();
+    e.app.allow_model(&spec).unwrap();
     let mut req = request(sketch(&e.app, 1), &spec, "cartoon");
     let extra = serde_json::json!({"scheduler": "NOT_A_SCHEDULER"});
     req.extra_input = Some(extra.as_object().unwrap().clone());

@@ -118,6 +118,7 @@ async fn any_model_by_name_runs_from_its_schema_cached_for_offline_use() {
     let e = env();
     let spec = "black-forest-labs/flux-kontext-pro";
     let s = sketch(&e.app, 1);
+    e.app.allow_model(spec).unwrap();
     let err = e.app.generate(request(s, spec, "clay")).await.unwrap_err();
     assert_eq!(
         err.kind(),

@@ -161,6 +161,7 @@ async fn a_community_model_named_without_a_version_runs_its_latest_version() {
     let e = env();
     let spec = "stability-ai/stable-diffusion-img2img";
     let schema = e.app.model_schema(spec).await.unwrap();
+    e.app.allow_model(spec).unwrap();
     let version = ModelConfig::stable_diffusion_img2img().version;
     assert_eq!(schema.version.as_deref(), Some(version.as_str()));
     let g = e
@@ -179,6 +180,7 @@ async fn a_community_model_named_without_a_version_runs_its_latest_version() {
 
     // An official model still runs by name.
     e.app.model_schema(KONTEXT).await.unwrap();
+    e.app.allow_model(KONTEXT).unwrap();
     let k = e
         .app
         .generate(request(sketch(&e.app, 2), KONTEXT, "clay"))
@@ -192,6 +194,7 @@ async fn a_community_model_named_without_a_version_runs_its_latest_version() {
 async fn a_cog_choice_behind_a_ref_keeps_its_values_and_its_type() {
     let e = env();
     let schema = e.app.model_schema(SCRIBBLE).await.unwrap();
+    e.app.allow_model(SCRIBBLE).unwrap();
     let props = &schema.input_schema["properties"];
     assert_eq!(props["num_samples"]["enum"], serde_json::json!(["1", "4"]));
     assert_eq!(props["image_resolution"]["type"], "string");

@@ -4,7 +4,7 @@
 
 use super::generate_support::*;
 use serde_json::{json, Value};
-use skaitch_core::parent::ParentScope::Once;
+use skaitch_core::parent::ParentScope::{Once, Settings};
 use skaitch_core::ErrorKind;
 use skaitch_testkit::replicate_server::{
     presets, ModelConfig, OutputShape, Route, Script, ServerConfig,
@@ -103,5 +103,92 @@ async fn any_model_needs_the_parent_and_its_switches_go_strictest_or_are_refused
         assert_eq!(err.kind(), ErrorKind::Invalid, "{form}: {err}");
         assert!(err.to_string().contains("safety switch"), "{err}");
     }
+    assert_eq!(e.server.requests_to(Route::CreatePrediction).len(), sent);
+}
+
+#[tokio::test]
+async fn any_model_runs_only_from_the_parents_list_or_with_the_pin() {
+    let mut models = presets();
+    models.push(switchy());
+    let e = env_with(
+        fast(),
+        ServerConfig {
+            models,
+            ..Default::default()
+        },
+    );
+    let s = sketch(&e.app, 1);
+    e.app.model_schema("acme/switchy").await.unwrap();
+
+    // No PIN and an empty list: nobody runs "Any model" (else anyone at the keyboard could).
+    assert!(e.app.allowed_models().unwrap().is_empty());
+    let err = e
+        .app
+        .generate(request(s, "acme/switchy", "cartoon"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
+    assert!(err.to_string().contains("allowed models"), "{err}");
+    assert!(e.app.jobs().unwrap().is_empty(), "nothing written");
+
+    // The parent lists it (any version, any case): it runs for anyone, even with a PIN set.
+    assert_eq!(
+        e.app.allow_model("Acme/Switchy:abc").unwrap(),
+        ["acme/switchy"]
+    );
+    e.app.set_pin(None, PIN).unwrap();
+    e.app.lock_parent();
+    let g = e
+        .app
+        .generate(request(s, "acme/switchy", "cartoon"))
+        .await
+        .unwrap();
+    finish(&e.app, g.id).await;
+    assert_eq!(e.server.requests_to(Route::CreatePrediction).len(), 1);
+
+    // The child cannot change the list without the PIN.
+    for r in [
+        e.app.allow_model("acme/other"),
+        e.app.disallow_model("acme/switchy"),
+    ] {
+        assert_eq!(r.unwrap_err().kind(), ErrorKind::ParentLocked);
+    }
+    assert_eq!(e.app.allowed_models().unwrap(), ["acme/switchy"]);
+
+    // Off the list again, with a PIN set: it needs the PIN (and the PIN lets it through once).
+    e.app.unlock_parent(PIN, Once).unwrap();
+    assert!(e.app.disallow_model("acme/switchy").unwrap().is_empty());
+    let err = e
+        .app
+        .generate(request(s, "acme/switchy", "comic"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ParentLocked, "{err}");
+    e.app.unlock_parent(PIN, Once).unwrap();
+    let g = e
+        .app
+        .generate(request(s, "acme/switchy", "comic"))
+        .await
+        .unwrap();
+    finish(&e.app, g.id).await;
+    assert_eq!(e.server.requests_to(Route::CreatePrediction).len(), 2);
+    // The presets never ask.
+    let g = e
+        .app
+        .generate(request(s, "flux-kontext-pro", "clay"))
+        .await
+        .unwrap();
+    finish(&e.app, g.id).await;
+
+    // Without the PIN again, and no list: the PIN prompt's refusal comes back, nothing sent.
+    let sent = e.server.requests_to(Route::CreatePrediction).len();
+    e.app.unlock_parent(PIN, Settings).unwrap();
+    e.app.remove_pin(PIN).unwrap();
+    let err = e
+        .app
+        .generate(request(s, "acme/switchy", "comic"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "{err}");
     assert_eq!(e.server.requests_to(Route::CreatePrediction).len(), sent);
 }

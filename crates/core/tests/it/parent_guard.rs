@@ -125,7 +125,7 @@ fn tries_in_parallel_each_count_and_the_lock_out_grows_whatever_the_clock_says()
     assert_eq!(first.pin_status().unwrap().locked_for_secs, Some(60));
     drop(first);
 
-    // After a restart, a clock set back before the lock-out began starts it again in full.
+    // After a restart, a clock set back before the lock-out began changes nothing either.
     clock.set(T0 - 3600 * 1000);
     let again = app(&server, &dir, &clock);
     assert!(locked_out_for(&again).contains("try again in 60 s"));
@@ -205,4 +205,43 @@ fn undo_resume_and_test_connection_are_guarded_like_what_they_reverse() {
     // The saved destination itself can still be tested by anyone.
     app.test_backup_connection(&saved, None).unwrap();
     app.stop_backup();
+}
+
+#[test]
+fn a_clock_moved_forward_and_a_restart_do_not_end_a_lock_out_and_a_reboot_only_pauses_it() {
+    let server = ReplicateServer::start(Default::default());
+    let dir = DataDir::new();
+    let clock = Arc::new(ManualClock::new(T0, Zone::Fixed(0)));
+    let first = app(&server, &dir, &clock);
+    first.set_pin(None, PIN).unwrap();
+    first.lock_parent();
+    for _ in 0..5 {
+        let _ = first.unlock_parent("0000", Once);
+    }
+    assert!(locked_out_for(&first).contains("try again in 60 s"));
+    drop(first);
+
+    // The child sets the computer's clock a day on and starts the app again: still locked.
+    clock.set(T0 + 24 * 3600 * 1000);
+    let again = app(&server, &dir, &clock);
+    assert_eq!(again.pin_status().unwrap().locked_for_secs, Some(60));
+    assert!(locked_out_for(&again).contains("try again in 60 s"));
+    drop(again);
+
+    // Time that really passes while the app is closed counts (the computer kept running).
+    clock.advance(20_000);
+    let third = app(&server, &dir, &clock);
+    assert!(locked_out_for(&third).contains("try again in 40 s"));
+    drop(third);
+
+    // The computer restarts (and its clock is moved on again): how long it was off is not
+    // known, so none of it counts; the rest runs down from the first look after the start.
+    clock.reboot();
+    clock.set(T0 + 48 * 3600 * 1000);
+    let fourth = app(&server, &dir, &clock);
+    assert!(locked_out_for(&fourth).contains("try again in 40 s"));
+    clock.advance(25_000);
+    assert!(locked_out_for(&fourth).contains("try again in 15 s"));
+    clock.advance(15_001);
+    fourth.unlock_parent(PIN, Once).unwrap();
 }

@@ -1,13 +1,15 @@
 //! The monthly limit never counts a run of unknown price as free: with a limit set, a
-//! generation on a model with no known price (any model by name the price list lacks) is held,
-//! unsent, until a parent allows it, and the month says how many ran at an unknown price.
+//! generation on a model with no known price (any model by name the price list lacks) counts
+//! at its ceiling (the dearest hardware for its run time, or for Replicate's 30 minutes while
+//! it may still run); one whose ceiling does not fit under the limit is held, unsent, until a
+//! parent allows it, and the month says how many ran at an unknown price and up to how much.
 
 use super::generate_support::*;
 use serde_json::json;
 use skaitch_core::parent::CostKind;
 use skaitch_core::store::GenerationStatus as S;
 use skaitch_testkit::replicate_server::{
-    presets, ModelConfig, OutputShape, Route, Script, ServerConfig,
+    presets, ModelConfig, OutputShape, Route, Script, ServerConfig, Until,
 };
 use std::time::Duration;
 
@@ -30,7 +32,8 @@ fn unpriced() -> ModelConfig {
 }
 
 #[tokio::test]
-async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unpriced() {
+async fn with_a_limit_an_unpriced_run_counts_at_its_ceiling_and_waits_for_a_parent_when_that_does_not_fit(
+) {
     let mut models = presets();
     models.push(unpriced());
     let e = env_with(
@@ -42,6 +45,7 @@ async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unp
     );
     let s = sketch(&e.app, 1);
     e.app.model_schema(UNPRICED).await.unwrap();
+    e.app.allow_model(UNPRICED).unwrap();
     // No limit: an unknown price holds nothing (it is only shown as unknown).
     let free_run = e
         .app
@@ -53,8 +57,9 @@ async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unp
     assert_eq!(g.status, S::Succeeded, "{:?}", g.error);
     assert_eq!(e.server.requests_to(Route::CreatePrediction).len(), 1);
 
-    // A limit far from reached: still, the model's price is unknown, so it could cost anything.
-    e.app.set_monthly_limit(Some(100.0)).unwrap();
+    // A limit its ceiling (30 minutes on the dearest hardware, $2.745) does not fit under: the
+    // price is unknown, so it could go past it; it waits for a parent, unsent.
+    e.app.set_monthly_limit(Some(1.0)).unwrap();
     let id = e
         .app
         .generate(request(s, UNPRICED, "comic"))
@@ -62,7 +67,11 @@ async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unp
         .unwrap()
         .id;
     let held = reach(&e.app, id, S::Held).await;
-    assert!(held.note.unwrap().contains("No price is known"));
+    let note = held.note.unwrap();
+    assert!(
+        note.contains("No price is known") && note.contains("up to $2.75"),
+        "{note}"
+    );
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(e.app.generation(id).unwrap().status, S::Held);
     assert_eq!(
@@ -72,6 +81,11 @@ async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unp
     );
     let m = e.app.spending().unwrap();
     assert_eq!((m.held, m.unknown, m.reached), (1, 1, false), "{m:?}");
+    // The unpriced run that finished counts at its ceiling: a few seconds on an H100 at most.
+    assert!(
+        m.unknown_up_to_usd > 0.0 && m.unknown_up_to_usd < 0.05,
+        "{m:?}"
+    );
 
     // A priced model still goes at once.
     let flux = e
@@ -90,6 +104,47 @@ async fn with_a_limit_an_unpriced_model_waits_for_a_parent_and_is_counted_as_unp
     let m = e.app.spending().unwrap();
     assert_eq!((m.held, m.unknown, m.generations), (0, 2, 3), "{m:?}");
     assert!((m.usd - 0.04).abs() < 1e-9);
+
+    // Under a limit its ceiling fits: it goes without a parent, and while it runs the month
+    // counts it at its ceiling, so a second one that would not fit waits for a parent.
+    e.app.set_monthly_limit(Some(5.0)).unwrap();
+    e.server.set_script(
+        UNPRICED,
+        Script::succeed(OutputShape::UrlArray).until(Until::Elapsed(Duration::from_secs(3))),
+    );
+    let long = e
+        .app
+        .generate(request(s, UNPRICED, "clay"))
+        .await
+        .unwrap()
+        .id;
+    reach(&e.app, long, S::Running).await;
+    let m = e.app.spending().unwrap();
+    assert!(m.unknown_up_to_usd >= 2.745, "{m:?}");
+    assert!(m.fraction.unwrap() > 0.5 && !m.reached, "{m:?}");
+    let second = e
+        .app
+        .generate(request(s, UNPRICED, "watercolour"))
+        .await
+        .unwrap()
+        .id;
+    let held = reach(&e.app, second, S::Held).await;
+    assert!(held.note.unwrap().contains("up to $2.75"));
+    // A priced one fits beside the running ceiling ($0.04 + $2.75 of $5).
+    let flux = e
+        .app
+        .generate(request(s, "flux-kontext-pro", "comic"))
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(finish(&e.app, flux).await.status, S::Succeeded);
+    assert_eq!(finish(&e.app, long).await.status, S::Succeeded);
+    // Finished, it counts at its run time, so the held one is let go when the limit is
+    // checked again (a raised limit, or a new generation asked for).
+    let m = e.app.spending().unwrap();
+    assert!(m.unknown_up_to_usd < 0.05, "{m:?}");
+    e.app.set_monthly_limit(Some(5.0)).unwrap();
+    assert_eq!(finish(&e.app, second).await.status, S::Succeeded);
 }
 
 #[tokio::test]

@@ -112,6 +112,7 @@ async fn every_preset_and_custom_model_sends_the_checker_on_at_the_strictest_tol
     // Custom models, with a form that tries to turn the checker off and loosen the tolerance.
     for spec in ["acme/unsafe-able", "acme/plain"] {
         e.app.model_schema(spec).await.unwrap();
+        e.app.allow_model(spec).unwrap();
         let mut req = request(s, spec, "cartoon");
         req.extra_input = Some(
             json!({"disable_safety_checker": true, "safety_tolerance": 6})

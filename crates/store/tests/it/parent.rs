@@ -47,6 +47,8 @@ fn cost(id: i64, child: Option<i64>, usd: Option<f64>, at: i64) -> CostRecord {
         hardware: None,
         price_checked: Some("2026-11-23".into()),
         priced_at: at,
+        // An unknown price carries its ceiling.
+        estimate_usd: usd.is_none().then_some(0.25),
     }
 }
 
@@ -90,6 +92,17 @@ fn costs_are_written_once_and_add_up_per_child_and_period_even_after_deletes() {
         .map(|t| (t.name.clone(), t.usd, t.generations, t.unknown))
         .collect();
     assert_eq!(by, [(Some("Ada".into()), 0.04, 2, 1), (None, 0.01, 1, 0)]);
+    assert_eq!(
+        totals[0].unknown_up_to_usd, 0.25,
+        "the unknown one's ceiling"
+    );
+    assert_eq!(totals[1].unknown_up_to_usd, 0.0);
+    assert_eq!(
+        s.generation_cost(b).unwrap().unwrap().estimate_usd,
+        Some(0.25)
+    );
+    // The running one was sent and is not finished: a limit counts it at its ceiling.
+    assert_eq!(s.sent_in_flight().unwrap(), [(in_flight, "a/b".to_owned())]);
     assert_eq!(
         s.cost_totals(160, 1000).unwrap().len(),
         1,
