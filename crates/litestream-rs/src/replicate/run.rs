@@ -86,7 +86,8 @@ impl ReplicatorHandle {
 pub enum RunEvent<'a> {
     /// A sync pass ran.
     Synced(&'a Result<SyncReport>),
-    /// Compaction and retention ran because something was due.
+    /// The maintenance thread uploaded a restore point, compacted or deleted something, or
+    /// failed to.
     Compacted(&'a Result<CompactReport>),
 }
 
@@ -103,21 +104,23 @@ impl<C: ReplicaClient> Replicator<C> {
 
     /// Syncs at once, then every [`interval`](super::ReplicatorOptions::interval), and a
     /// [`debounce`](super::ReplicatorOptions::debounce) after each notification, until
-    /// [`ReplicatorHandle::stop`]; then makes one last pass and returns its outcome. After each
-    /// pass the compactions and retention that are due run ([`Replicator::compact`]).
+    /// [`ReplicatorHandle::stop`]; then makes one last pass and returns its outcome.
+    ///
+    /// Three threads: this one reads the WAL, stages each file locally and checkpoints; the
+    /// uploader (`uploader.rs`) sends the queue, so an unreachable replica never holds the
+    /// checkpoints back; the maintenance thread (`maintainer.rs`) uploads restore-point
+    /// snapshots and runs the compactions and retention that are due, so neither a daily
+    /// snapshot on a slow uplink nor a slow compaction holds back the next commits. Each
+    /// report carries what reached the replica meanwhile ([`SyncReport::uploaded`]), why the
+    /// rest waits ([`SyncReport::upload_error`]), and maintenance outcomes
+    /// ([`RunEvent::Compacted`]).
     ///
     /// A failed sync is reported to `on_event` and retried, waiting twice as long after each
-    /// consecutive failure (up to 32 intervals): nothing is lost by waiting, because the held
-    /// read transaction keeps every unshipped frame in the WAL. A failed compaction or
-    /// retention delete (Object Lock, AccessDenied) is reported too, but shipping goes on at
-    /// the normal pace: only maintenance backs off, retried after 2, 4, ... up to 32 intervals
-    /// (`Backoff` below). The loop ends with the error when another process writes the same
-    /// replica ([`Error::LtxExists`]).
-    ///
-    /// Uploads run on a thread of their own (`uploader.rs`): a pass queues its file locally
-    /// and moves on, so an unreachable replica never holds the WAL's checkpoints back; each
-    /// report carries what reached the replica meanwhile ([`SyncReport::uploaded`]) and why
-    /// the rest waits ([`SyncReport::upload_error`]).
+    /// consecutive failure (up to 32 intervals). A failed compaction or retention delete
+    /// (Object Lock, AccessDenied) is reported too, and only maintenance backs off (2, 4, ...
+    /// up to 32 intervals). The loop ends with the error when another process writes the same
+    /// replica ([`Error::LtxExists`]). Started while the replica is out of reach, it goes on
+    /// from its state file and queue when that is provably safe (`offline.rs`).
     pub fn run(&mut self, on_event: impl FnMut(RunEvent<'_>)) -> Result<()>
     where
         C: Send + Sync,
