@@ -122,33 +122,51 @@ function scanFill(blocked: Uint8Array, mask: Uint8Array, w: number, h: number, s
   }
 }
 
-/** Grows the paint up to `steps` pixels into unpainted non-wall pixels, so it meets the real lines again. */
+/**
+ * Grows the paint up to `steps` pixels into unpainted non-wall pixels, so it meets the real lines again
+ * (corners included: it grows diagonally too, but never squeezes diagonally between two wall pixels).
+ */
 function growBack(mask: Uint8Array, wall: Uint8Array, w: number, h: number, steps: number): void {
+  const free = (i: number): boolean => mask[i] === 0 && wall[i] === 0;
   let frontier: number[] = [];
   for (let i = 0; i < mask.length; i++) {
     if (mask[i] !== 1) continue;
     const x = i % w;
-    if (
-      (x > 0 && mask[i - 1] === 0 && wall[i - 1] === 0) ||
-      (x < w - 1 && mask[i + 1] === 0 && wall[i + 1] === 0) ||
-      (i >= w && mask[i - w] === 0 && wall[i - w] === 0) ||
-      (i + w < mask.length && mask[i + w] === 0 && wall[i + w] === 0)
+    if ((x > 0 && free(i - 1)) || (x < w - 1 && free(i + 1)) || (i >= w && free(i - w)) || (i + w < mask.length && free(i + w))) {
+      frontier.push(i);
+    } else if (
+      (i >= w && ((x > 0 && free(i - w - 1)) || (x < w - 1 && free(i - w + 1)))) ||
+      (i + w < mask.length && ((x > 0 && free(i + w - 1)) || (x < w - 1 && free(i + w + 1))))
     ) {
       frontier.push(i);
     }
   }
   for (let s = 0; s < steps && frontier.length > 0; s++) {
     const next: number[] = [];
+    const take = (j: number): void => {
+      mask[j] = 2;
+      next.push(j);
+    };
     for (const i of frontier) {
       const x = i % w;
       const y = (i - x) / w;
-      if (x > 0 && mask[i - 1] === 0 && wall[i - 1] === 0) (mask[i - 1] = 1), next.push(i - 1);
-      if (x < w - 1 && mask[i + 1] === 0 && wall[i + 1] === 0) (mask[i + 1] = 1), next.push(i + 1);
-      if (y > 0 && mask[i - w] === 0 && wall[i - w] === 0) (mask[i - w] = 1), next.push(i - w);
-      if (y < h - 1 && mask[i + w] === 0 && wall[i + w] === 0) (mask[i + w] = 1), next.push(i + w);
+      const l = x > 0;
+      const r = x < w - 1;
+      const u = y > 0;
+      const d = y < h - 1;
+      if (l && free(i - 1)) take(i - 1);
+      if (r && free(i + 1)) take(i + 1);
+      if (u && free(i - w)) take(i - w);
+      if (d && free(i + w)) take(i + w);
+      // Diagonal steps only past a corner that is open on at least one side.
+      if (u && l && free(i - w - 1) && (wall[i - 1] === 0 || wall[i - w] === 0)) take(i - w - 1);
+      if (u && r && free(i - w + 1) && (wall[i + 1] === 0 || wall[i - w] === 0)) take(i - w + 1);
+      if (d && l && free(i + w - 1) && (wall[i - 1] === 0 || wall[i + w] === 0)) take(i + w - 1);
+      if (d && r && free(i + w + 1) && (wall[i + 1] === 0 || wall[i + w] === 0)) take(i + w + 1);
     }
     frontier = next;
   }
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 2) mask[i] = 1;
 }
 
 /**

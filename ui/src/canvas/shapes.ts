@@ -56,13 +56,16 @@ export function shapeOutline(shape: ShapeKind, from: XY, to: XY): XY[] {
       return pts;
     }
     case "star": {
-      const pts: XY[] = [];
+      // A unit star's points do not reach the sides of its circle's box; stretch them to fill the dragged box.
+      const unit: XY[] = [];
       for (let i = 0; i < 10; i++) {
         const k = i % 2 === 0 ? 1 : 0.4;
         const a = -Math.PI / 2 + (i * Math.PI) / 5;
-        pts.push({ x: cx + (w / 2) * k * Math.cos(a), y: cy + (h / 2) * k * Math.sin(a) });
+        unit.push({ x: k * Math.cos(a), y: k * Math.sin(a) });
       }
-      return pts;
+      const ux = Math.cos(Math.PI / 10);
+      const uBottom = Math.sin((3 * Math.PI) / 10);
+      return unit.map((p) => ({ x: cx + (p.x / ux) * (w / 2), y: top + ((p.y + 1) / (1 + uBottom)) * h }));
     }
     case "heart": {
       // The classic heart curve, whose box is about 32 x 29 units, scaled into the box.
