@@ -38,84 +38,121 @@ function wallsOf(r: Raster, seed: number, tolerance: number): Uint8Array {
   const d = r.data;
   const n = r.width * r.height;
   const wall = new Uint8Array(n);
-  const sr = d[seed * 4] ?? 0;
-  const sg = d[seed * 4 + 1] ?? 0;
-  const sb = d[seed * 4 + 2] ?? 0;
-  const sa = d[seed * 4 + 3] ?? 0;
-  for (let i = 0, j = 0; i < n; i++, j += 4) {
-    const diff = Math.max(
-      Math.abs((d[j] ?? 0) - sr),
-      Math.abs((d[j + 1] ?? 0) - sg),
-      Math.abs((d[j + 2] ?? 0) - sb),
-      Math.abs((d[j + 3] ?? 0) - sa),
-    );
-    if (diff > tolerance) wall[i] = 1;
+  // Most of a page is exactly the tapped colour: compare whole pixels first, channels only when they differ.
+  const words = new Uint32Array(d.buffer, d.byteOffset, n);
+  const seedWord = words[seed] as number;
+  const sr = d[seed * 4] as number;
+  const sg = d[seed * 4 + 1] as number;
+  const sb = d[seed * 4 + 2] as number;
+  const sa = d[seed * 4 + 3] as number;
+  for (let i = 0; i < n; i++) {
+    if (words[i] === seedWord) continue;
+    const j = i * 4;
+    const dr = (d[j] as number) - sr;
+    const dg = (d[j + 1] as number) - sg;
+    const db = (d[j + 2] as number) - sb;
+    const da = (d[j + 3] as number) - sa;
+    if (dr > tolerance || -dr > tolerance || dg > tolerance || -dg > tolerance || db > tolerance || -db > tolerance || da > tolerance || -da > tolerance) {
+      wall[i] = 1;
+    }
   }
   return wall;
 }
 
 /**
- * Marks every pixel within `gap` of a wall (3-4 chamfer distance, close to round) as blocked, walls included.
- * Two passes over the image, each looking at the four neighbours already visited.
+ * Marks every pixel within `gap` of a wall (a square around each wall pixel), walls included: a sliding
+ * window along each row, then one down each column, so two passes whatever the gap.
  */
 function blockedNear(wall: Uint8Array, w: number, h: number, gap: number): Uint8Array {
-  const limit = 3 * gap;
-  const cap = limit + 4;
-  const dist = new Uint16Array(w * h);
-  for (let i = 0; i < dist.length; i++) dist[i] = wall[i] ? 0 : cap;
+  const rows = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
-    for (let x = 0, i = y * w; x < w; x++, i++) {
-      let v = dist[i] as number;
-      if (v === 0) continue;
-      if (x > 0) v = Math.min(v, (dist[i - 1] as number) + 3);
-      if (y > 0) {
-        v = Math.min(v, (dist[i - w] as number) + 3);
-        if (x > 0) v = Math.min(v, (dist[i - w - 1] as number) + 4);
-        if (x < w - 1) v = Math.min(v, (dist[i - w + 1] as number) + 4);
-      }
-      dist[i] = v;
+    const row = y * w;
+    let count = 0;
+    for (let x = 0; x < Math.min(gap, w); x++) count += wall[row + x] as number;
+    for (let x = 0; x < w; x++) {
+      if (x + gap < w) count += wall[row + x + gap] as number;
+      if (x - gap - 1 >= 0) count -= wall[row + x - gap - 1] as number;
+      if (count > 0) rows[row + x] = 1;
     }
   }
   const blocked = new Uint8Array(w * h);
-  for (let y = h - 1; y >= 0; y--) {
-    for (let x = w - 1, i = y * w + w - 1; x >= 0; x--, i--) {
-      let v = dist[i] as number;
-      if (v !== 0) {
-        if (x < w - 1) v = Math.min(v, (dist[i + 1] as number) + 3);
-        if (y < h - 1) {
-          v = Math.min(v, (dist[i + w] as number) + 3);
-          if (x < w - 1) v = Math.min(v, (dist[i + w + 1] as number) + 4);
-          if (x > 0) v = Math.min(v, (dist[i + w - 1] as number) + 4);
-        }
-        dist[i] = v;
-      }
-      if (v <= limit) blocked[i] = 1;
+  const counts = new Int32Array(w);
+  for (let y = 0; y < Math.min(gap, h); y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) counts[x] = (counts[x] as number) + (rows[row + x] as number);
+  }
+  for (let y = 0; y < h; y++) {
+    const add = y + gap < h ? (y + gap) * w : -1;
+    const sub = y - gap - 1 >= 0 ? (y - gap - 1) * w : -1;
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      let c = counts[x] as number;
+      if (add >= 0) c += rows[add + x] as number;
+      if (sub >= 0) c -= rows[sub + x] as number;
+      counts[x] = c;
+      if (c > 0) blocked[row + x] = 1;
     }
   }
   return blocked;
 }
 
-/** Scanline flood fill of the connected non-blocked area around the seed; writes 1s into `mask`. */
-function scanFill(blocked: Uint8Array, mask: Uint8Array, w: number, h: number, sx: number, sy: number): void {
+/** Count and bounding box of the paint, kept up to date as pixels are painted (no pass over the page). */
+class Extent {
+  count = 0;
+  minX = Number.POSITIVE_INFINITY;
+  minY = Number.POSITIVE_INFINITY;
+  maxX = -1;
+  maxY = -1;
+  span(y: number, l: number, r: number): void {
+    this.count += r - l + 1;
+    if (l < this.minX) this.minX = l;
+    if (r > this.maxX) this.maxX = r;
+    if (y < this.minY) this.minY = y;
+    if (y > this.maxY) this.maxY = y;
+  }
+}
+
+/**
+ * Scanline flood fill of the connected non-blocked area around the seed; writes 1s into `mask`. Painted
+ * pixels next to a pixel that is blocked but not a wall are collected in `edge`: growBack starts there.
+ */
+function scanFill(
+  blocked: Uint8Array,
+  wall: Uint8Array,
+  mask: Uint8Array,
+  w: number,
+  h: number,
+  sx: number,
+  sy: number,
+  extent: Extent,
+  edge: number[] | null,
+): void {
   const stack: number[] = [sx, sy];
-  const open = (i: number): boolean => blocked[i] === 0 && mask[i] === 0;
   while (stack.length > 0) {
     const y = stack.pop() as number;
     const x = stack.pop() as number;
     const row = y * w;
-    if (!open(row + x)) continue;
+    if (blocked[row + x] === 1 || mask[row + x] === 1) continue;
     let l = x;
-    while (l > 0 && open(row + l - 1)) l--;
+    while (l > 0 && blocked[row + l - 1] === 0 && mask[row + l - 1] === 0) l--;
     let r = x;
-    while (r < w - 1 && open(row + r + 1)) r++;
+    while (r < w - 1 && blocked[row + r + 1] === 0 && mask[row + r + 1] === 0) r++;
     mask.fill(1, row + l, row + r + 1);
-    for (const ny of [y - 1, y + 1]) {
+    extent.span(y, l, r);
+    if (edge) {
+      if (l > 0 && wall[row + l - 1] === 0) edge.push(row + l);
+      if (r < w - 1 && wall[row + r + 1] === 0) edge.push(row + r);
+    }
+    for (let ny = y - 1; ny <= y + 1; ny += 2) {
       if (ny < 0 || ny >= h) continue;
       const nrow = ny * w;
       let inRun = false;
       for (let nx = l; nx <= r; nx++) {
-        const free = open(nrow + nx);
+        const i = nrow + nx;
+        const b = blocked[i] === 1;
+        const free = !b && mask[i] === 0;
         if (free && !inRun) stack.push(nx, ny);
+        if (b && edge && wall[i] === 0) edge.push(row + nx);
         inRun = free;
       }
     }
@@ -126,26 +163,16 @@ function scanFill(blocked: Uint8Array, mask: Uint8Array, w: number, h: number, s
  * Grows the paint up to `steps` pixels into unpainted non-wall pixels, so it meets the real lines again
  * (corners included: it grows diagonally too, but never squeezes diagonally between two wall pixels).
  */
-function growBack(mask: Uint8Array, wall: Uint8Array, w: number, h: number, steps: number): void {
+function growBack(mask: Uint8Array, wall: Uint8Array, w: number, h: number, steps: number, start: number[], extent: Extent): void {
   const free = (i: number): boolean => mask[i] === 0 && wall[i] === 0;
-  let frontier: number[] = [];
-  for (let i = 0; i < mask.length; i++) {
-    if (mask[i] !== 1) continue;
-    const x = i % w;
-    if ((x > 0 && free(i - 1)) || (x < w - 1 && free(i + 1)) || (i >= w && free(i - w)) || (i + w < mask.length && free(i + w))) {
-      frontier.push(i);
-    } else if (
-      (i >= w && ((x > 0 && free(i - w - 1)) || (x < w - 1 && free(i - w + 1)))) ||
-      (i + w < mask.length && ((x > 0 && free(i + w - 1)) || (x < w - 1 && free(i + w + 1))))
-    ) {
-      frontier.push(i);
-    }
-  }
+  let frontier = start;
   for (let s = 0; s < steps && frontier.length > 0; s++) {
     const next: number[] = [];
     const take = (j: number): void => {
-      mask[j] = 2;
+      mask[j] = 1;
       next.push(j);
+      const x = j % w;
+      extent.span((j - x) / w, x, x);
     };
     for (const i of frontier) {
       const x = i % w;
@@ -166,7 +193,6 @@ function growBack(mask: Uint8Array, wall: Uint8Array, w: number, h: number, step
     }
     frontier = next;
   }
-  for (let i = 0; i < mask.length; i++) if (mask[i] === 2) mask[i] = 1;
 }
 
 /**
@@ -189,23 +215,10 @@ export function floodFill(r: Raster, x: number, y: number, options: FillOptions 
     // Too close to a line (or in a region narrower than the gap) to close gaps here: fill plainly.
     if (near[seed] === 0) blocked = near;
   }
-  scanFill(blocked, mask, w, h, sx, sy);
-  if (blocked !== wall) growBack(mask, wall, w, h, gap + 1);
-
-  let count = 0;
-  let minX = w;
-  let minY = h;
-  let maxX = -1;
-  let maxY = -1;
-  for (let py = 0, i = 0; py < h; py++) {
-    for (let px = 0; px < w; px++, i++) {
-      if (mask[i] !== 1) continue;
-      count++;
-      if (px < minX) minX = px;
-      if (px > maxX) maxX = px;
-      if (py < minY) minY = py;
-      maxY = py;
-    }
-  }
+  const extent = new Extent();
+  const edge: number[] | null = blocked === wall ? null : [];
+  scanFill(blocked, wall, mask, w, h, sx, sy, extent, edge);
+  if (edge) growBack(mask, wall, w, h, gap + 1, edge, extent);
+  const { count, minX, minY, maxX, maxY } = extent;
   return { mask, count, minX, minY, maxX, maxY };
 }
