@@ -113,6 +113,19 @@ export class SketchRenderer {
     return clientToPage(this.view, this.canvas.getBoundingClientRect(), clientX, clientY);
   }
 
+  /** The colour shown at a client point of the canvas (the eyedropper), or null off the canvas. */
+  colorAt(clientX: number, clientY: number): string | null {
+    const ctx = this.canvas.getContext("2d");
+    if (!ctx) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const x = Math.floor((clientX - rect.left) * this.css.dpr);
+    const y = Math.floor((clientY - rect.top) * this.css.dpr);
+    if (x < 0 || y < 0 || x >= this.canvas.width || y >= this.canvas.height) return null;
+    const [r = 0, g = 0, b = 0, a = 0] = ctx.getImageData(x, y, 1, 1).data;
+    if (a === 0) return null; // the bars beside the page
+    return `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+  }
+
   redraw(): void {
     if (this.ctx) renderDocument(this.ctx, this.doc, this.view);
     if (this.preview && !this.overlay && this.ctx) renderMark(this.ctx, this.doc, this.view, this.preview);
