@@ -17,6 +17,7 @@ fn main() {
         "list_children",
         "add_child",
         "rename_child",
+        "set_child_big_buttons",
         "delete_child",
         "active_child",
         "set_active_child",

@@ -57,6 +57,7 @@ pub fn run() {
             commands::children::list_children,
             commands::children::add_child,
             commands::children::rename_child,
+            commands::children::set_child_big_buttons,
             commands::children::delete_child,
             commands::children::active_child,
             commands::children::set_active_child,

@@ -34,6 +34,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_autoincrement_ids.sql",
         include_str!("../../../migrations/0007_autoincrement_ids.sql"),
     ),
+    (
+        "0008_big_buttons.sql",
+        include_str!("../../../migrations/0008_big_buttons.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -2,5 +2,5 @@
 import type { Child } from "../lib/api";
 
 export function bigButtonsFor(child: Child | null): boolean {
-  return child !== null && (child as Child & { bigButtons?: boolean }).bigButtons === true;
+  return child?.bigButtons === true;
 }

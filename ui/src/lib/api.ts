@@ -115,6 +115,7 @@ export const api = {
   listChildren: () => invoke<Child[]>("list_children"),
   addChild: (name: string) => invoke<Child>("add_child", { name }),
   renameChild: (id: number, name: string) => invoke<Child>("rename_child", { id, name }),
+  setChildBigButtons: (id: number, on: boolean) => invoke<Child>("set_child_big_buttons", { id, on }),
   deleteChild: (id: number, policy: OrphanPolicy) => guarded(() => invoke<void>("delete_child", { id, policy })),
   activeChild: () => invoke<number | null>("active_child"),
   setActiveChild: (id: number | null) => invoke<void>("set_active_child", { id }),

@@ -67,3 +67,28 @@ fn deleting_a_child_keeps_moves_or_deletes_their_sketches() {
     assert_eq!(images, 9, "deleted sketches took their images with them");
     assert!(s.list_children().unwrap().is_empty());
 }
+
+#[test]
+fn big_buttons_is_off_for_a_new_child_and_kept_per_child() {
+    let (_d, s) = super::temp_store();
+    let mia = s.add_child("Mia").unwrap();
+    let leo = s.add_child("Leo").unwrap();
+    assert!(!mia.big_buttons);
+    assert!(s.set_child_big_buttons(mia.id, true).unwrap().big_buttons);
+    let by_name: Vec<_> = s
+        .list_children()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.name, c.big_buttons))
+        .collect();
+    assert_eq!(by_name, [("Leo".into(), false), ("Mia".into(), true)]);
+    assert!(!s.set_child_big_buttons(mia.id, false).unwrap().big_buttons);
+    assert!(!s.get_child(leo.id).unwrap().big_buttons);
+    assert!(matches!(
+        s.set_child_big_buttons(999, true),
+        Err(Error::NotFound {
+            what: "child",
+            id: 999
+        })
+    ));
+}

@@ -66,6 +66,7 @@ fn each_earlier_version_upgrades_and_keeps_its_rows() {
             assert_eq!(kids.len(), 1, "from {from}: the child survived");
             assert_eq!(kids[0].name, "Mia");
             assert!(kids[0].color.starts_with('#'), "0002 added a colour");
+            assert!(!kids[0].big_buttons, "0008: big buttons start off");
         } else {
             assert!(kids.is_empty());
         }
