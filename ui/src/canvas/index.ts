@@ -29,5 +29,9 @@ export { fillGesture, shapeGesture, stampGesture, tapGesture, panGesture } from 
 export type { StampDef, StampGroup } from "./stamps";
 export { STAMP_GROUPS, STAMP_COUNT, stampById, stampSvg } from "./stamps";
 export { floodFill } from "./fill";
+export type { ReplayFrame } from "./replay";
+export { replayFrames, frameDocument } from "./replay";
+export type { GifFrame } from "./gif";
+export { encodeGif } from "./gif";
 export type { HistoryTarget, KeydownSource } from "./keys";
 export { handleHistoryKey, attachHistoryKeys } from "./keys";

@@ -2,6 +2,7 @@
 import type { DocumentChange, SketchDocument } from "./document";
 import type { RenderContext } from "./render";
 import type { Mark } from "./marks";
+import type { RenderableDocument } from "./render";
 import { fitCanvas, renderDocument, renderMark, renderStrokePart } from "./render";
 import type { Viewport, ViewTransform } from "./viewport";
 import { clientToPage, computeViewport, NO_ZOOM, zoomAbout } from "./viewport";
@@ -13,6 +14,8 @@ export class SketchRenderer {
   private css = { width: 0, height: 0, dpr: 1 };
   private overlayCtx: RenderContext | null = null;
   private preview: Mark | null = null;
+  /** A replay frame shown instead of the document, or null. */
+  private frame: RenderableDocument | null = null;
   private readonly unsubscribe: () => void;
 
   /** Nothing is drawn until `resize` (or `observe`) gives the canvas a size. */
@@ -126,8 +129,14 @@ export class SketchRenderer {
     return `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
   }
 
+  /** Shows a replay frame instead of the drawing (null goes back to the drawing). */
+  showFrame(frame: RenderableDocument | null): void {
+    this.frame = frame;
+    this.redraw();
+  }
+
   redraw(): void {
-    if (this.ctx) renderDocument(this.ctx, this.doc, this.view);
+    if (this.ctx) renderDocument(this.ctx, this.frame ?? this.doc, this.view);
     if (this.preview && !this.overlay && this.ctx) renderMark(this.ctx, this.doc, this.view, this.preview);
     else if (this.preview && this.overlay) this.setPreview(this.preview);
   }
@@ -140,7 +149,7 @@ export class SketchRenderer {
 
   private onDocumentChange(change: DocumentChange): void {
     const ctx = this.ctx;
-    if (!ctx) return;
+    if (!ctx || this.frame) return;
     // While a stroke grows only its newly settled segment is painted; redrawing the whole page on every
     // pointer move would get slow on a busy drawing. Each segment needs the point after it, so the line
     // trails the pointer by half a sample until the finishing segment is drawn on "end".
