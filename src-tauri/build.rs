@@ -71,6 +71,7 @@ fn main() {
         "picture_png",
         "save_picture",
         "save_card",
+        "save_animation",
         "export_gallery",
     ];
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);

@@ -111,6 +111,7 @@ pub fn run() {
             commands::gallery::picture_png,
             commands::gallery::save_picture,
             commands::gallery::save_card,
+            commands::gallery::save_animation,
             commands::gallery::export_gallery,
         ])
         .build(tauri::generate_context!());

@@ -76,7 +76,7 @@ pub async fn save_drawing(
 }
 
 /// Reads a raw-body upload: the bytes, a percent-encoded text header, and the child id.
-fn raw_upload(request: &Request<'_>) -> Result<(Vec<u8>, String, Option<i64>), UiError> {
+pub(crate) fn raw_upload(request: &Request<'_>) -> Result<(Vec<u8>, String, Option<i64>), UiError> {
     let invalid = |message: &str| UiError {
         kind: ErrorKind::Invalid,
         message: message.to_owned(),

@@ -190,6 +190,9 @@ export const api = {
   picturePng: (outputId: number) => invoke<ArrayBuffer>("picture_png", { outputId }),
   /** Saves a picture as PNG where the parent chooses; the path, or null if they canceled. */
   savePicture: (outputId: number) => invoke<string | null>("save_picture", { outputId }),
+  /** The studio's replay as a GIF, saved where the family chooses; the path, or null if they canceled. */
+  saveAnimation: (gif: Uint8Array, title: string) =>
+    invoke<string | null>("save_animation", gif, { headers: uploadHeaders(title, null, "x-title") }),
   saveCard: (outputId: number) =>
     invoke<string | null>("save_card", { outputId, utcOffsetMinutes: -new Date().getTimezoneOffset() }),
   exportGallery: (options: ExportOptions) => invoke<ExportReport | null>("export_gallery", { options }),
