@@ -1,17 +1,47 @@
 """The drawing studio end to end, in the real window: three brushes, a closed shape filled, a stamp, undo, save,
 and the saved PNG's colours at known pixels; the header on one line at 1280 x 800 and 1024 x 768."""
+import base64
+import os
+
+import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
+from conftest import App
 from helpers import texts
+
+
+@pytest.fixture(scope="module")
+def saves(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("saves"))
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, saves):
+    """The app with the save dialog replaced by a folder (WebDriver cannot drive native dialogs)."""
+    out = os.path.abspath("test-output")
+    os.makedirs(out, exist_ok=True)
+    env = {
+        "SKAITCH_REPLICATE_URL": "http://127.0.0.1:9",
+        "SKAITCH_KEYCHAIN_SERVICE": f"app.skaitch.e2e.studio.{os.getpid()}",
+        "SKAITCH_SAVE_DIR": saves,
+    }
+    a = App(str(tmp_path_factory.mktemp("data")), out, env)
+    yield a
+    a.close()
 
 # Where a page point is on the canvas, as an offset from the canvas's centre (what WebDriver actions take).
 PAGE_TO_OFFSET = """
+const done = arguments[arguments.length - 1];
+const points = arguments[0];
+// Two frames first: a toolbar change may have resized the page, and the canvas follows a frame later.
+requestAnimationFrame(() => requestAnimationFrame(() => {
 const c = document.querySelector('[data-testid=canvas]');
 const r = c.getBoundingClientRect();
 const [pw, ph] = document.querySelector('[data-testid=studio]').dataset.page === 'portrait' ? [768, 1024] : [1024, 768];
 const s = Math.min(r.width / pw, r.height / ph);
 const ox = (r.width - pw * s) / 2, oy = (r.height - ph * s) / 2;
-return arguments[0].map(([x, y]) => [Math.round(ox + x * s - r.width / 2), Math.round(oy + y * s - r.height / 2)]);
+done(points.map(([x, y]) => [Math.round(ox + x * s - r.width / 2), Math.round(oy + y * s - r.height / 2)]));
+}));
 """
 
 # The header's layout: does it fit on one line without clipping anything?
@@ -33,19 +63,27 @@ return {
 # The saved sketch's full-size PNG (the viewer's image, fetched and decoded), read at page points.
 PIXELS_OF_VIEWER_IMAGE = """
 const done = arguments[arguments.length - 1];
-const img = document.querySelector('[data-testid=sketch-viewer] img');
-fetch(img.src).then(r => r.blob()).then(createImageBitmap).then(bmp => {
-  const c = new OffscreenCanvas(bmp.width, bmp.height);
-  const ctx = c.getContext('2d');
-  ctx.drawImage(bmp, 0, 0);
-  done({size: [bmp.width, bmp.height],
-        px: arguments[0].map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3)))});
-}).catch(e => done({error: String(e)}));
+const shown = document.querySelector('[data-testid=sketch-viewer] img');
+const img = new Image();
+img.crossOrigin = 'anonymous';  // the skaitch:// protocol answers with Access-Control-Allow-Origin: *
+img.onload = () => {
+  try {
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth;
+    c.height = img.naturalHeight;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    done({size: [c.width, c.height], png: c.toDataURL('image/png'),
+          px: arguments[0].map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3)))});
+  } catch (e) { done({error: String(e)}); }
+};
+img.onerror = () => done({error: 'the PNG did not load'});
+img.src = shown.src;
 """
 
 
 def offsets(app, points):
-    return app.d.execute_script(PAGE_TO_OFFSET, points)
+    return app.d.execute_async_script(PAGE_TO_OFFSET, points)
 
 
 def drag(app, points):
@@ -74,8 +112,9 @@ def header_fits(app, size):
     app.wait(lambda d: d.execute_script("return window.innerWidth") <= size[0])
     # The longest labels the header can show: jobs running and a backup badge that is waiting on a drive.
     app.d.execute_script("""
-        document.querySelector('[data-testid=open-jobs] .label').textContent = '12 in progress';
-        document.querySelector('[data-testid=backup-badge]').lastChild.textContent = 'Drive not connected: 128 changes waiting';
+        document.querySelector('[data-testid=open-jobs] .long').textContent = '12 in progress';
+        document.querySelector('[data-testid=open-jobs] .short').textContent = '12';
+        document.querySelector('[data-testid=backup-badge]').lastChild.textContent = 'Drive away: 12800';
     """)
     fit = app.d.execute_script(HEADER_FIT)
     app.screenshot(f"studio-{size[0]}x{size[1]}.png")
@@ -95,7 +134,7 @@ def test_header_stays_on_one_line_at_laptop_sizes(app):
     app.d.set_window_size(1280, 800)
 
 
-def test_draw_fill_stamp_undo_save_and_find_the_colours_in_the_png(app):
+def test_draw_fill_stamp_undo_save_and_find_the_colours_in_the_png(app, saves):
     app.restart()  # the header test rewrote some labels; start with the real ones
     app.css("[data-testid=size-medium]").click()
     # Three brushes, three colours, three lines.
@@ -130,6 +169,18 @@ def test_draw_fill_stamp_undo_save_and_find_the_colours_in_the_png(app):
 
     app.wait(lambda d: app.css("[data-testid=autosave]").get_attribute("data-state") == "saved")
     app.css("[data-testid=drawing-title]").send_keys("Studio")
+    # The replay plays and hands the page back; the GIF of it lands where the family chose.
+    app.css("[data-testid=replay]").click()
+    app.wait(lambda d: app.all("[data-testid=replay-stop]"), timeout=5)
+    app.wait(lambda d: app.all("[data-testid=replay]"), timeout=20)
+    app.css("[data-testid=save-gif]").click()
+    gif = os.path.join(saves, "Studio.gif")
+    app.wait(lambda d: os.path.exists(gif), timeout=60)
+    with open(gif, "rb") as f:
+        data = f.read()
+    assert data[:6] == b"GIF89a" and data[-1:] == b";"
+    assert int.from_bytes(data[6:8], "little") == 512
+    assert data.count(b"\x21\xf9\x04") >= 10, "an animation, not a still"
     app.css("[data-testid=save-drawing]").click()
     app.wait(lambda d: any("Studio" in t for t in texts(app, "[data-testid=notice]")))
 
@@ -141,6 +192,8 @@ def test_draw_fill_stamp_undo_save_and_find_the_colours_in_the_png(app):
     points = [(250, 100), (750, 225), (200, 600), (600, 620), (600, 700), (601, 225), (50, 50), (660, 300)]
     got = app.d.execute_async_script(PIXELS_OF_VIEWER_IMAGE, points)
     assert "error" not in got, got
+    with open(os.path.join(app.out_dir, "studio-saved-sketch.png"), "wb") as f:
+        f.write(base64.b64decode(got.pop("png").split(",", 1)[1]))
     assert got["size"] == [1024, 768]
     red, yellow, stamp, spray1, spray2, outline, paper, inside_corner = got["px"]
     assert close(red, "#e53935"), red
@@ -151,3 +204,33 @@ def test_draw_fill_stamp_undo_save_and_find_the_colours_in_the_png(app):
     assert close(outline, "#000000", 60), outline
     assert close(paper, "#ffffff", 8), paper
     app.screenshot("studio-saved.png")
+
+
+def test_big_buttons_for_a_child_who_wants_them(app):
+    app.restart()
+    app.css("[data-testid=manage-children]").click()
+    app.css("[data-testid=new-child-name]").send_keys("Ada")
+    app.css("[data-testid=add-child]").click()
+    box = app.wait(lambda d: app.all("[data-testid^=big-buttons-]"))[0]
+    box.click()
+    app.wait(lambda d: app.all("[data-testid^=big-buttons-]")[0].is_selected())
+    app.d.execute_script("document.activeElement.blur()")
+    ActionChains(app.d).send_keys("\ue00c").perform()  # Escape closes the dialog
+    app.wait(lambda d: not app.all("[role=dialog]"))
+    app.d.execute_script(
+        "const s = document.querySelector('[data-testid=active-child]');"
+        "s.value = [...s.options].find(o => o.textContent.includes('Ada')).value;"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));")
+    app.wait(lambda d: app.css("[data-testid=studio]").get_attribute("data-big") == "true")
+    sizes = app.d.execute_script(
+        "return [...document.querySelectorAll('[data-testid=studio] button')].filter(b => b.offsetParent)"
+        ".map(b => { const r = b.getBoundingClientRect(); return [b.dataset.testid || b.textContent.trim(), r.width, r.height]; })")
+    small = [s for s in sizes if s[1] < 48 or s[2] < 48]
+    assert small == [], small
+    tools = app.all("[data-testid^=tool-]")
+    assert 6 <= len(tools) < 12, "fewer choices"
+    # The rail stays on the side, beside the page.
+    rail = app.css("[role=toolbar][aria-label=Tools]").rect
+    page = app.css("[data-testid=canvas]").rect
+    assert rail["x"] + rail["width"] <= page["x"]
+    app.screenshot("studio-big-buttons.png")

@@ -195,30 +195,131 @@ function growBack(mask: Uint8Array, wall: Uint8Array, w: number, h: number, step
   }
 }
 
+/** Same colour as the seed within the tolerance (whole-pixel compare first: most pixels are exactly paper). */
+function sameColour(r: Raster, words: Uint32Array, seed: number, tolerance: number): (i: number) => boolean {
+  const d = r.data;
+  const seedWord = words[seed] as number;
+  const sr = d[seed * 4] as number;
+  const sg = d[seed * 4 + 1] as number;
+  const sb = d[seed * 4 + 2] as number;
+  const sa = d[seed * 4 + 3] as number;
+  return (i) => {
+    if (words[i] === seedWord) return true;
+    const j = i * 4;
+    return (
+      Math.abs((d[j] as number) - sr) <= tolerance &&
+      Math.abs((d[j + 1] as number) - sg) <= tolerance &&
+      Math.abs((d[j + 2] as number) - sb) <= tolerance &&
+      Math.abs((d[j + 3] as number) - sa) <= tolerance
+    );
+  };
+}
+
+/** A plain flood fill that looks at pixels only as it reaches them: no pass over the whole page. */
+function plainFill(r: Raster, sx: number, sy: number, tolerance: number): { mask: Uint8Array; extent: Extent } {
+  const { width: w, height: h } = r;
+  const words = new Uint32Array(r.data.buffer, r.data.byteOffset, w * h);
+  const same = sameColour(r, words, sy * w + sx, tolerance);
+  const mask = new Uint8Array(w * h);
+  const extent = new Extent();
+  const open = (i: number): boolean => mask[i] === 0 && same(i);
+  const stack: number[] = [sx, sy];
+  while (stack.length > 0) {
+    const y = stack.pop() as number;
+    const x = stack.pop() as number;
+    const row = y * w;
+    if (!open(row + x)) continue;
+    let l = x;
+    while (l > 0 && open(row + l - 1)) l--;
+    let rr = x;
+    while (rr < w - 1 && open(row + rr + 1)) rr++;
+    mask.fill(1, row + l, row + rr + 1);
+    extent.span(y, l, rr);
+    for (let ny = y - 1; ny <= y + 1; ny += 2) {
+      if (ny < 0 || ny >= h) continue;
+      const nrow = ny * w;
+      let inRun = false;
+      for (let nx = l; nx <= rr; nx++) {
+        const free = open(nrow + nx);
+        if (free && !inRun) stack.push(nx, ny);
+        inRun = free;
+      }
+    }
+  }
+  return { mask, extent };
+}
+
+/** The gap-closing fill on a whole raster; null when the seed is too close to a line for it. */
+function gapFill(r: Raster, sx: number, sy: number, tolerance: number, gap: number): { mask: Uint8Array; extent: Extent } | null {
+  const { width: w, height: h } = r;
+  const wall = wallsOf(r, sy * w + sx, tolerance);
+  const blocked = blockedNear(wall, w, h, gap);
+  if (blocked[sy * w + sx] === 1) return null;
+  const mask = new Uint8Array(w * h);
+  const extent = new Extent();
+  const edge: number[] = [];
+  scanFill(blocked, wall, mask, w, h, sx, sy, extent, edge);
+  growBack(mask, wall, w, h, gap + 1, edge, extent);
+  return { mask, extent };
+}
+
+/** A copy of the rectangle [x0, x1] x [y0, y1] of a raster. */
+function crop(r: Raster, x0: number, y0: number, x1: number, y1: number): Raster {
+  const width = x1 - x0 + 1;
+  const height = y1 - y0 + 1;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const from = ((y0 + y) * r.width + x0) * 4;
+    data.set(r.data.subarray(from, from + width * 4), y * width * 4);
+  }
+  return { width, height, data };
+}
+
 /**
  * Where paint poured at (x, y) goes. Returns null when the point is off the raster. The tapped pixel is
  * always painted; a tap on a line fills that line.
+ *
+ * A plain fill runs first, looking only at the pixels it reaches. Closing gaps can only hold the paint
+ * back, never let it further, so the gap-closing fill then works inside the plain fill's box alone: a
+ * closed shape costs what its area costs, whatever the size of the page.
  */
 export function floodFill(r: Raster, x: number, y: number, options: FillOptions = {}): FillResult | null {
   const { width: w, height: h } = r;
   const sx = Math.floor(x);
   const sy = Math.floor(y);
   if (!(sx >= 0 && sy >= 0 && sx < w && sy < h)) return null;
-  const seed = sy * w + sx;
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const gap = Math.max(0, Math.round(options.gap ?? DEFAULT_GAP));
-  const wall = wallsOf(r, seed, tolerance);
-  const mask = new Uint8Array(w * h);
-  let blocked = wall;
+  const plain = plainFill(r, sx, sy, tolerance);
+  let result = plain;
   if (gap > 0) {
-    const near = blockedNear(wall, w, h, gap);
-    // Too close to a line (or in a region narrower than the gap) to close gaps here: fill plainly.
-    if (near[seed] === 0) blocked = near;
+    const e = plain.extent;
+    const x0 = Math.max(0, e.minX - gap - 1);
+    const y0 = Math.max(0, e.minY - gap - 1);
+    const x1 = Math.min(w - 1, e.maxX + gap + 1);
+    const y1 = Math.min(h - 1, e.maxY + gap + 1);
+    const whole = x0 === 0 && y0 === 0 && x1 === w - 1 && y1 === h - 1;
+    const sub = whole ? r : crop(r, x0, y0, x1, y1);
+    const closed = gapFill(sub, sx - x0, sy - y0, tolerance, gap);
+    // Too close to a line (or in a region narrower than the gap) to close gaps here: the plain fill stands.
+    if (closed) {
+      const mask = new Uint8Array(w * h);
+      const extent = new Extent();
+      const sw = sub.width;
+      const ce = closed.extent;
+      for (let y = ce.minY; y <= ce.maxY; y++) {
+        for (let x = ce.minX; x <= ce.maxX; x++) {
+          const i = (y0 + y) * w + x0 + x;
+          // Never outside the plain fill: growing back must not slip past a line's diagonal corner.
+          if (closed.mask[y * sw + x] === 1 && plain.mask[i] === 1) {
+            mask[i] = 1;
+            extent.span(y0 + y, x0 + x, x0 + x);
+          }
+        }
+      }
+      result = { mask, extent };
+    }
   }
-  const extent = new Extent();
-  const edge: number[] | null = blocked === wall ? null : [];
-  scanFill(blocked, wall, mask, w, h, sx, sy, extent, edge);
-  if (edge) growBack(mask, wall, w, h, gap + 1, edge, extent);
-  const { count, minX, minY, maxX, maxY } = extent;
-  return { mask, count, minX, minY, maxX, maxY };
+  const { count, minX, minY, maxX, maxY } = result.extent;
+  return { mask: result.mask, count, minX, minY, maxX, maxY };
 }

@@ -157,7 +157,8 @@ impl App {
     /// Writes a replay animation made by the studio to `path`. Only a GIF is written: the bytes come
     /// from the webview, and a file named `.gif` must be one.
     pub fn save_animation(path: &Path, gif: &[u8]) -> Result<()> {
-        if !(gif.starts_with(b"GIF89a") || gif.starts_with(b"GIF87a")) || gif.last() != Some(&0x3b) {
+        if !(gif.starts_with(b"GIF89a") || gif.starts_with(b"GIF87a")) || gif.last() != Some(&0x3b)
+        {
             return Err(Error::InvalidRequest {
                 field: "animation",
                 reason: "not a GIF image".into(),
@@ -188,7 +189,10 @@ mod tests {
         let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0x3b]].concat();
         assert!(matches!(
             App::save_animation(&dir.path().join("x.gif"), &png),
-            Err(Error::InvalidRequest { field: "animation", .. })
+            Err(Error::InvalidRequest {
+                field: "animation",
+                ..
+            })
         ));
         assert!(!dir.path().join("x.gif").exists());
         assert_eq!(App::animation_file_name(" "), "drawing.gif");
