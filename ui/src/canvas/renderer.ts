@@ -3,7 +3,11 @@ import type { DocumentChange, SketchDocument } from "./document";
 import type { RenderContext } from "./render";
 import type { Mark } from "./marks";
 import type { RenderableDocument } from "./render";
-import { fitCanvas, renderDocument, renderMark, renderStrokePart } from "./render";
+import { drawMark, fitCanvas, renderDocument, renderMark, renderStrokePart } from "./render";
+import { warmFills } from "./fills";
+
+/** How long the drawing must rest before the bucket's raster is brought up to date. */
+const WARM_AFTER_MS = 400;
 import type { Viewport, ViewTransform } from "./viewport";
 import { clientToPage, computeViewport, NO_ZOOM, zoomAbout } from "./viewport";
 
@@ -17,6 +21,7 @@ export class SketchRenderer {
   /** A replay frame shown instead of the document, or null. */
   private frame: RenderableDocument | null = null;
   private readonly unsubscribe: () => void;
+  private warmTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Nothing is drawn until `resize` (or `observe`) gives the canvas a size. */
   constructor(
@@ -41,6 +46,7 @@ export class SketchRenderer {
     this.css = { width: cssWidth, height: cssHeight, dpr: devicePixelRatio };
     this.view = computeViewport(cssWidth, cssHeight, this.doc.width, this.doc.height, devicePixelRatio, this.transform);
     this.redraw();
+    this.scheduleWarm();
   }
 
   get zoom(): ViewTransform {
@@ -143,11 +149,22 @@ export class SketchRenderer {
 
   /** Stops listening to the document; the canvas keeps its last picture. */
   destroy(): void {
+    if (this.warmTimer !== undefined) clearTimeout(this.warmTimer);
     this.unsubscribe();
     this.ctx = null;
   }
 
+  /** Keeps the paint bucket's view of the page current in quiet moments, so a fill on a busy page is quick. */
+  private scheduleWarm(delay = WARM_AFTER_MS): void {
+    if (this.warmTimer !== undefined) clearTimeout(this.warmTimer);
+    this.warmTimer = setTimeout(() => {
+      this.warmTimer = undefined;
+      if (this.ctx && !this.doc.currentStroke && !warmFills(this.doc, this.doc.marks, drawMark)) this.scheduleWarm(30);
+    }, delay);
+  }
+
   private onDocumentChange(change: DocumentChange): void {
+    if (change.kind !== "begin" && change.kind !== "extend") this.scheduleWarm();
     const ctx = this.ctx;
     if (!ctx || this.frame) return;
     // While a stroke grows only its newly settled segment is painted; redrawing the whole page on every
