@@ -216,13 +216,19 @@ function sameColour(r: Raster, words: Uint32Array, seed: number, tolerance: numb
 }
 
 /** A plain flood fill that looks at pixels only as it reaches them: no pass over the whole page. */
-function plainFill(r: Raster, sx: number, sy: number, tolerance: number): { mask: Uint8Array; extent: Extent } {
+function plainFill(r: Raster, sx: number, sy: number, tolerance: number): { mask: Uint8Array; extent: Extent; walls: boolean } {
   const { width: w, height: h } = r;
   const words = new Uint32Array(r.data.buffer, r.data.byteOffset, w * h);
   const same = sameColour(r, words, sy * w + sx, tolerance);
   const mask = new Uint8Array(w * h);
   const extent = new Extent();
-  const open = (i: number): boolean => mask[i] === 0 && same(i);
+  let walls = false;
+  const open = (i: number): boolean => {
+    if (mask[i] !== 0) return false;
+    if (same(i)) return true;
+    walls = true;
+    return false;
+  };
   const stack: number[] = [sx, sy];
   while (stack.length > 0) {
     const y = stack.pop() as number;
@@ -246,7 +252,7 @@ function plainFill(r: Raster, sx: number, sy: number, tolerance: number): { mask
       }
     }
   }
-  return { mask, extent };
+  return { mask, extent, walls };
 }
 
 /** The gap-closing fill on a whole raster; null when the seed is too close to a line for it. */
@@ -291,8 +297,9 @@ export function floodFill(r: Raster, x: number, y: number, options: FillOptions 
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const gap = Math.max(0, Math.round(options.gap ?? DEFAULT_GAP));
   const plain = plainFill(r, sx, sy, tolerance);
-  let result = plain;
-  if (gap > 0) {
+  let result: { mask: Uint8Array; extent: Extent } = plain;
+  // Paint that never met a line has no gap to close (an empty page, a tap beside every line).
+  if (gap > 0 && plain.walls) {
     const e = plain.extent;
     const x0 = Math.max(0, e.minX - gap - 1);
     const y0 = Math.max(0, e.minY - gap - 1);
