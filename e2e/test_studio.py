@@ -158,6 +158,11 @@ def test_draw_fill_stamp_undo_save_and_find_the_colours_in_the_png(app, saves):
     app.css("[data-testid=color-2e7d32]").click()
     app.css("[data-testid=stamp-tint]").click()
     tap(app, (200, 600))
+    # The eyedropper takes the yellow back from the page and returns to the stamp tool.
+    app.css("[data-testid=tool-eyedropper]").click()
+    tap(app, (750, 225))
+    app.wait(lambda d: app.css("[data-testid=color-fdd835]").get_attribute("aria-pressed") == "true")
+    assert app.css("[data-testid=tool-stamp]").get_attribute("aria-pressed") == "true"
     # Two spray strokes, then undo both.
     app.css("[data-testid=tool-spray]").click()
     app.css("[data-testid=color-8e24aa]").click()
@@ -234,3 +239,25 @@ def test_big_buttons_for_a_child_who_wants_them(app):
     page = app.css("[data-testid=canvas]").rect
     assert rail["x"] + rail["width"] <= page["x"]
     app.screenshot("studio-big-buttons.png")
+
+
+def test_start_again_asks_once_and_turns_the_page(app):
+    app.restart()
+    app.css("[data-testid=tool-marker]").click()
+    drag(app, [(100, 100), (300, 120)])
+    app.wait(lambda d: app.css("[data-testid=undo]").is_enabled())
+    app.css("[data-testid=start-again]").click()
+    app.css("[data-testid=start-cancel]").click()
+    assert app.css("[data-testid=save-drawing]").is_enabled(), "cancel keeps the drawing"
+    app.css("[data-testid=start-again]").click()
+    app.css("[data-testid=start-portrait]").click()
+    app.wait(lambda d: app.css("[data-testid=studio]").get_attribute("data-page") == "portrait")
+    assert not app.css("[data-testid=save-drawing]").is_enabled(), "a fresh, empty page"
+    # The tall page is what gets drawn on and saved: 768 x 1024.
+    canvas = app.css("[data-testid=canvas]").rect
+    assert canvas["height"] > canvas["width"] * 0.9
+    drag(app, [(100, 900), (600, 900)])
+    app.wait(lambda d: app.css("[data-testid=autosave]").get_attribute("data-state") == "saved")
+    app.restart()
+    app.wait(lambda d: app.css("[data-testid=studio]").get_attribute("data-page") == "portrait")
+    app.screenshot("studio-portrait.png")
