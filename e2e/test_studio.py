@@ -254,8 +254,8 @@ def test_start_again_asks_once_and_turns_the_page(app):
     app.wait(lambda d: app.css("[data-testid=studio]").get_attribute("data-page") == "portrait")
     assert not app.css("[data-testid=save-drawing]").is_enabled(), "a fresh, empty page"
     # The tall page is what gets drawn on and saved: 768 x 1024.
-    canvas = app.css("[data-testid=canvas]").rect
-    assert canvas["height"] > canvas["width"] * 0.9
+    (x0, y0), (x1, y1) = offsets(app, [(0, 0), (768, 1024)])
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(1024 / 768, rel=0.02)
     drag(app, [(100, 900), (600, 900)])
     app.wait(lambda d: app.css("[data-testid=autosave]").get_attribute("data-state") == "saved")
     app.restart()
