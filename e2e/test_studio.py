@@ -261,3 +261,24 @@ def test_start_again_asks_once_and_turns_the_page(app):
     app.restart()
     app.wait(lambda d: app.css("[data-testid=studio]").get_attribute("data-page") == "portrait")
     app.screenshot("studio-portrait.png")
+
+
+def test_every_tool_by_keyboard_alone(app):
+    app.restart()
+    app.d.execute_script("document.activeElement && document.activeElement.blur()")
+    for key, tool in [("f", "fill"), ("s", "stamp"), ("b", "rect"), ("c", "crayon")]:
+        ActionChains(app.d).send_keys(key).perform()
+        app.wait(lambda d: app.css(f"[data-testid=tool-{tool}]").get_attribute("aria-pressed") == "true")
+        assert app.css(f"[data-testid=tool-{tool}]").get_attribute("title").endswith(f"({key.upper()})")
+    # Arrow keys walk the tool rail and Enter picks: from the crayon, down to the marker.
+    app.css("[data-testid=tool-crayon]").click()
+    ActionChains(app.d).send_keys("\ue015").perform()  # ArrowDown
+    assert app.d.execute_script("return document.activeElement.dataset.testid") == "tool-marker"
+    ActionChains(app.d).send_keys("\ue007").perform()  # Enter
+    app.wait(lambda d: app.css("[data-testid=tool-marker]").get_attribute("aria-pressed") == "true")
+    # Every button in the studio and the header has a name a screen reader can say.
+    nameless = app.d.execute_script(
+        "return [...document.querySelectorAll('header button, [data-testid=studio] button, [data-testid=studio] input')]"
+        ".filter(b => !(b.getAttribute('aria-label') || b.textContent.trim() || b.labels?.length || b.placeholder))"
+        ".map(b => b.outerHTML.slice(0, 80))")
+    assert nameless == [], nameless
