@@ -201,6 +201,15 @@ def test_draw_fill_stamp_undo_save_and_find_the_colours_in_the_png(app, saves):
         f.write(base64.b64decode(got.pop("png").split(",", 1)[1]))
     assert got["size"] == [1024, 768]
     red, yellow, stamp, spray1, spray2, outline, paper, inside_corner = got["px"]
+    # The sketchbook kept the drawing's document: it replays there and saves the replay as a GIF too.
+    os.remove(gif)
+    app.css("[data-testid=viewer-replay]").click()
+    app.wait(lambda d: app.all("[data-testid=viewer-replay-stop]"), timeout=5)
+    app.wait(lambda d: app.all("[data-testid=viewer-replay]"), timeout=20)
+    app.css("[data-testid=viewer-save-gif]").click()
+    app.wait(lambda d: os.path.exists(gif), timeout=60)
+    with open(gif, "rb") as f:
+        assert f.read(6) == b"GIF89a"
     assert close(red, "#e53935"), red
     assert close(yellow, "#fdd835"), yellow
     assert close(inside_corner, "#fdd835"), inside_corner  # the fill reaches the corner of the box

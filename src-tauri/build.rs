@@ -11,6 +11,8 @@ fn main() {
         "import_files",
         "import_bytes",
         "save_drawing",
+        "attach_drawing",
+        "sketch_drawing",
         "load_draft",
         "save_draft",
         "discard_draft",

@@ -51,6 +51,8 @@ pub fn run() {
             commands::sketches::import_files,
             commands::sketches::import_bytes,
             commands::sketches::save_drawing,
+            commands::sketches::attach_drawing,
+            commands::sketches::sketch_drawing,
             commands::drafts::load_draft,
             commands::drafts::save_draft,
             commands::drafts::discard_draft,

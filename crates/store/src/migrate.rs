@@ -35,8 +35,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../migrations/0007_autoincrement_ids.sql"),
     ),
     (
-        "0008_big_buttons.sql",
-        include_str!("../../../migrations/0008_big_buttons.sql"),
+        "0008_studio.sql",
+        include_str!("../../../migrations/0008_studio.sql"),
     ),
 ];
 

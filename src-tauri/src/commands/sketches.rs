@@ -109,3 +109,19 @@ pub(crate) fn raw_upload(request: &Request<'_>) -> Result<(Vec<u8>, String, Opti
     };
     Ok((bytes.clone(), text, child))
 }
+
+/// Keeps the studio document behind a drawn sketch (sent right after `save_drawing`).
+#[tauri::command]
+pub async fn attach_drawing(
+    shell: State<'_, Shell>,
+    id: i64,
+    document: String,
+) -> Result<(), UiError> {
+    blocking(&shell, move |app| app.attach_drawing(id, &document)).await
+}
+
+/// The studio document behind a sketch, for the replay (`null` for an imported picture).
+#[tauri::command]
+pub async fn sketch_drawing(shell: State<'_, Shell>, id: i64) -> Result<Option<String>, UiError> {
+    blocking(&shell, move |app| app.sketch_drawing(id)).await
+}

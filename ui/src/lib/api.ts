@@ -108,6 +108,9 @@ export const api = {
   saveDrawing: (png: Uint8Array, title: string, childId: number | null) =>
     invoke<Sketch>("save_drawing", png, { headers: uploadHeaders(title, childId, "x-title") }),
 
+  /** Keeps the studio document behind a drawn sketch, for its replay. */
+  attachDrawing: (id: number, document: string) => invoke<void>("attach_drawing", { id, document }),
+  sketchDrawing: (id: number) => invoke<string | null>("sketch_drawing", { id }),
   loadDraft: () => invoke<string | null>("load_draft"),
   saveDraft: (document: string) => invoke<void>("save_draft", { document }),
   discardDraft: () => invoke<void>("discard_draft"),

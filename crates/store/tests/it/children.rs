@@ -92,3 +92,37 @@ fn big_buttons_is_off_for_a_new_child_and_kept_per_child() {
         })
     ));
 }
+
+#[test]
+fn a_drawn_sketch_keeps_its_studio_document_until_it_is_deleted() {
+    let (_d, s) = super::temp_store();
+    let id = s.insert_sketch(&super::new_sketch(1, None)).unwrap().id;
+    let other = s.insert_sketch(&super::new_sketch(2, None)).unwrap().id;
+    assert_eq!(s.sketch_drawing(id).unwrap(), None);
+    s.set_sketch_drawing(id, r#"{"format":"skaitch-sketch"}"#)
+        .unwrap();
+    s.set_sketch_drawing(id, r#"{"format":"skaitch-sketch","v":2}"#)
+        .unwrap();
+    assert_eq!(
+        s.sketch_drawing(id).unwrap().as_deref(),
+        Some(r#"{"format":"skaitch-sketch","v":2}"#)
+    );
+    assert_eq!(s.sketch_drawing(other).unwrap(), None);
+    assert!(matches!(
+        s.set_sketch_drawing(999, "{}"),
+        Err(Error::NotFound {
+            what: "sketch",
+            id: 999
+        })
+    ));
+    let huge = "x".repeat(skaitch_store::drafts::MAX_DRAFT_BYTES + 1);
+    assert!(matches!(
+        s.set_sketch_drawing(id, &huge),
+        Err(Error::Invalid {
+            field: "drawing",
+            ..
+        })
+    ));
+    s.delete_sketch(id).unwrap();
+    assert_eq!(s.sketch_drawing(id).unwrap(), None);
+}

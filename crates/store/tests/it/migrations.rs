@@ -27,6 +27,7 @@ fn empty_database_gets_every_table_and_the_latest_version() {
         "generations",
         "output_images",
         "settings",
+        "sketch_drawings",
         "sketch_images",
         "sketches",
     ] {
