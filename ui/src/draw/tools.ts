@@ -12,6 +12,8 @@ export interface ToolInfo {
   readonly icon: string;
   /** Kept in big-buttons mode, where fewer choices are shown. */
   readonly simple: boolean;
+  /** The word under the icon in big-buttons mode, when the label is too long for the button. */
+  readonly short?: string;
 }
 
 export const TOOLS: readonly ToolInfo[] = [
@@ -20,9 +22,9 @@ export const TOOLS: readonly ToolInfo[] = [
   { id: "marker", label: "Marker", key: "M", simple: true, icon: "M6 18l-2 3h5l1-1M7 17l-1-4L15 4l5 5-9 9z" },
   { id: "watercolour", label: "Watercolour", key: "W", simple: false, icon: "M12 3c3 5 6 8 6 11a6 6 0 0 1-12 0c0-3 3-6 6-11z" },
   { id: "spray", label: "Spray", key: "Y", simple: false, icon: "M8 8h6v13H8zM9 8V5h4v3M17 5h1M19 8h1M17 11h1M20 4h1M20 12h1" },
-  { id: "rainbow", label: "Rainbow brush", key: "R", simple: true, icon: "M3 18a9 9 0 0 1 18 0M7 18a5 5 0 0 1 10 0" },
+  { id: "rainbow", label: "Rainbow brush", short: "Rainbow", key: "R", simple: true, icon: "M3 18a9 9 0 0 1 18 0M7 18a5 5 0 0 1 10 0" },
   { id: "eraser", label: "Eraser", key: "E", simple: true, icon: "M4 16l9-9 7 7-6 6H8zM9 20h11M9 11l6 6" },
-  { id: "fill", label: "Paint bucket", key: "F", simple: true, icon: "M5 11l7-7 7 7-7 7zM5 11h14M20 15c1 2 2 3 2 4a2 2 0 0 1-4 0c0-1 1-2 2-4z" },
+  { id: "fill", label: "Paint bucket", short: "Bucket", key: "F", simple: true, icon: "M5 11l7-7 7 7-7 7zM5 11h14M20 15c1 2 2 3 2 4a2 2 0 0 1-4 0c0-1 1-2 2-4z" },
   { id: "line", label: "Line", key: "L", simple: false, icon: "M4 20L20 4" },
   { id: "rect", label: "Rectangle", key: "B", simple: true, icon: "M4 6h16v12H4z" },
   { id: "ellipse", label: "Circle", key: "O", simple: true, icon: "M12 5a8 7 0 1 0 0.01 0z" },
