@@ -11,12 +11,15 @@ fn main() {
         "import_files",
         "import_bytes",
         "save_drawing",
+        "attach_drawing",
+        "sketch_drawing",
         "load_draft",
         "save_draft",
         "discard_draft",
         "list_children",
         "add_child",
         "rename_child",
+        "set_child_big_buttons",
         "delete_child",
         "active_child",
         "set_active_child",
@@ -73,6 +76,7 @@ fn main() {
         "picture_png",
         "save_picture",
         "save_card",
+        "save_animation",
         "export_gallery",
     ];
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);

@@ -7,5 +7,6 @@ export default defineConfig({
   clearScreen: false,
   server: { port: 5174, strictPort: true },
   build: { target: "safari15", outDir: "dist", emptyOutDir: true },
-  test: { environment: "jsdom", include: ["src/**/*.test.ts"] },
+  // css: the contrast test reads app.css as text, which vitest otherwise hands over empty.
+  test: { environment: "jsdom", include: ["src/**/*.test.ts"], css: { include: [/app\.css/] } },
 });

@@ -51,12 +51,15 @@ pub fn run() {
             commands::sketches::import_files,
             commands::sketches::import_bytes,
             commands::sketches::save_drawing,
+            commands::sketches::attach_drawing,
+            commands::sketches::sketch_drawing,
             commands::drafts::load_draft,
             commands::drafts::save_draft,
             commands::drafts::discard_draft,
             commands::children::list_children,
             commands::children::add_child,
             commands::children::rename_child,
+            commands::children::set_child_big_buttons,
             commands::children::delete_child,
             commands::children::active_child,
             commands::children::set_active_child,
@@ -113,6 +116,7 @@ pub fn run() {
             commands::gallery::picture_png,
             commands::gallery::save_picture,
             commands::gallery::save_card,
+            commands::gallery::save_animation,
             commands::gallery::export_gallery,
         ])
         .build(tauri::generate_context!());

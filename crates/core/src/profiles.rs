@@ -28,6 +28,11 @@ impl App {
         Ok(self.store.rename_child(id, name)?)
     }
 
+    /// Turns a child's big-buttons mode on or off (a child may choose it: it only changes the studio's look).
+    pub fn set_child_big_buttons(&self, id: i64, on: bool) -> Result<Child> {
+        Ok(self.store.set_child_big_buttons(id, on)?)
+    }
+
     /// Deletes a child; `policy` says what happens to the child's sketches.
     /// Deleting the sketches too is refused while a picture is being made from one of them.
     pub fn delete_child(&self, id: i64, policy: OrphanPolicy) -> Result<()> {

@@ -237,6 +237,18 @@ impl App {
         Ok(self.store.save_draft(CANVAS_DRAFT, document)?)
     }
 
+    /// Keeps the studio document a drawn sketch came from, so the sketchbook can replay it.
+    pub fn attach_drawing(&self, sketch_id: i64, document: &str) -> Result<()> {
+        serde_json::from_str::<serde_json::Value>(document)
+            .map_err(|e| Error::InvalidDraft(e.to_string()))?;
+        Ok(self.store.set_sketch_drawing(sketch_id, document)?)
+    }
+
+    /// The studio document behind a sketch (`None` for an imported picture).
+    pub fn sketch_drawing(&self, sketch_id: i64) -> Result<Option<String>> {
+        Ok(self.store.sketch_drawing(sketch_id)?)
+    }
+
     /// The autosaved drawing in progress, if any.
     pub fn load_draft(&self) -> Result<Option<String>> {
         Ok(self.store.load_draft(CANVAS_DRAFT)?)

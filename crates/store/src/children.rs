@@ -32,7 +32,7 @@ fn map_unique(e: rusqlite::Error, name: &str) -> Error {
 }
 
 const SELECT: &str = "SELECT c.id, c.name, c.color, c.created_at,
-        (SELECT count(*) FROM sketches s WHERE s.child_id = c.id)
+        (SELECT count(*) FROM sketches s WHERE s.child_id = c.id), c.big_buttons
     FROM children c";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Child> {
@@ -42,6 +42,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Child> {
         color: r.get(2)?,
         created_at: r.get(3)?,
         sketch_count: r.get(4)?,
+        big_buttons: r.get(5)?,
     })
 }
 
@@ -103,6 +104,20 @@ impl Store {
                     params![name, id],
                 )
                 .map_err(|e| map_unique(e, &name))?;
+            if n == 0 {
+                return Err(Error::NotFound { what: "child", id });
+            }
+            get_on(tx, id)
+        })
+    }
+
+    /// Turns a child's big-buttons mode on or off.
+    pub fn set_child_big_buttons(&self, id: i64, on: bool) -> Result<Child> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE children SET big_buttons = ?1 WHERE id = ?2",
+                params![on, id],
+            )?;
             if n == 0 {
                 return Err(Error::NotFound { what: "child", id });
             }

@@ -31,6 +31,7 @@ pub mod model;
 pub mod model_schemas;
 pub mod parent;
 pub mod settings;
+pub mod sketch_drawings;
 pub mod sketches;
 pub mod space;
 pub mod swap;

@@ -38,6 +38,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_cost_estimates.sql",
         include_str!("../../../migrations/0008_cost_estimates.sql"),
     ),
+    (
+        "0009_studio.sql",
+        include_str!("../../../migrations/0009_studio.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

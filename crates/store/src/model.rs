@@ -16,6 +16,8 @@ pub struct Child {
     pub sketch_count: i64,
     #[ts(type = "number")]
     pub created_at: i64,
+    /// Big-buttons mode in the drawing studio: larger targets, fewer choices, for small hands.
+    pub big_buttons: bool,
 }
 
 /// How a sketch came to be.

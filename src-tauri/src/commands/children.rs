@@ -25,6 +25,15 @@ pub async fn rename_child(
 }
 
 #[tauri::command]
+pub async fn set_child_big_buttons(
+    shell: State<'_, Shell>,
+    id: i64,
+    on: bool,
+) -> Result<Child, UiError> {
+    blocking(&shell, move |app| app.set_child_big_buttons(id, on)).await
+}
+
+#[tauri::command]
 pub async fn delete_child(
     shell: State<'_, Shell>,
     id: i64,

@@ -28,6 +28,11 @@ fn save_dir() -> Option<PathBuf> {
 /// Where to save a file named `suggested`: the test folder, or the parent's choice in the save
 /// dialog (`None` when they cancel). Call off the main thread: the dialog blocks until closed.
 fn save_path(handle: &AppHandle, suggested: &str) -> Option<PathBuf> {
+    save_path_as(handle, suggested, ("PNG image", &["png"]))
+}
+
+/// [`save_path`] for another kind of file: the dialog's filter is `(name, extensions)`.
+fn save_path_as(handle: &AppHandle, suggested: &str, filter: (&str, &[&str])) -> Option<PathBuf> {
     if let Some(dir) = save_dir() {
         return Some(dir.join(suggested));
     }
@@ -35,7 +40,7 @@ fn save_path(handle: &AppHandle, suggested: &str) -> Option<PathBuf> {
         .dialog()
         .file()
         .set_file_name(suggested)
-        .add_filter("PNG image", &["png"])
+        .add_filter(filter.0, filter.1)
         .blocking_save_file()
         .and_then(|p| p.into_path().ok())
 }
@@ -138,6 +143,26 @@ pub async fn save_picture(
             return Ok(None);
         };
         app.save_picture(output_id, &path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
+}
+
+/// Saves the studio's replay of a drawing (GIF bytes as the raw body, the title in `x-title`) where the
+/// family chooses; the path, or `None` if they canceled.
+#[tauri::command]
+pub async fn save_animation(
+    shell: State<'_, Shell>,
+    handle: AppHandle,
+    request: tauri::ipc::Request<'_>,
+) -> Result<Option<String>, UiError> {
+    let (bytes, title, _) = super::sketches::raw_upload(&request)?;
+    blocking(&shell, move |_app| {
+        let name = skaitch_core::App::animation_file_name(&title);
+        let Some(path) = save_path_as(&handle, &name, ("GIF animation", &["gif"])) else {
+            return Ok(None);
+        };
+        skaitch_core::App::save_animation(&path, &bytes)?;
         Ok(Some(path.display().to_string()))
     })
     .await

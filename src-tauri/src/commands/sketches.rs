@@ -76,7 +76,7 @@ pub async fn save_drawing(
 }
 
 /// Reads a raw-body upload: the bytes, a percent-encoded text header, and the child id.
-fn raw_upload(request: &Request<'_>) -> Result<(Vec<u8>, String, Option<i64>), UiError> {
+pub(crate) fn raw_upload(request: &Request<'_>) -> Result<(Vec<u8>, String, Option<i64>), UiError> {
     let invalid = |message: &str| UiError {
         kind: ErrorKind::Invalid,
         message: message.to_owned(),
@@ -108,4 +108,20 @@ fn raw_upload(request: &Request<'_>) -> Result<(Vec<u8>, String, Option<i64>), U
         None => None,
     };
     Ok((bytes.clone(), text, child))
+}
+
+/// Keeps the studio document behind a drawn sketch (sent right after `save_drawing`).
+#[tauri::command]
+pub async fn attach_drawing(
+    shell: State<'_, Shell>,
+    id: i64,
+    document: String,
+) -> Result<(), UiError> {
+    blocking(&shell, move |app| app.attach_drawing(id, &document)).await
+}
+
+/// The studio document behind a sketch, for the replay (`null` for an imported picture).
+#[tauri::command]
+pub async fn sketch_drawing(shell: State<'_, Shell>, id: i64) -> Result<Option<String>, UiError> {
+    blocking(&shell, move |app| app.sketch_drawing(id)).await
 }

@@ -23,6 +23,15 @@ class Backup {
 export const backup = new Backup();
 
 /** Explains a backup state in a few words. */
+/**
+ * The header badge's words: short enough that the header fits a 1024 px window however many changes
+ * wait (the full sentence, stateLabel, is the badge's tooltip and accessible name).
+ */
+export function badgeLabel(s: BackupStatus | null): string {
+  if (s?.state !== "offline") return stateLabel(s);
+  return s.error?.message.includes("backup drive") ? `Drive away: ${s.waiting}` : `Offline: ${s.waiting}`;
+}
+
 export function stateLabel(s: BackupStatus | null): string {
   switch (s?.state) {
     case "running":

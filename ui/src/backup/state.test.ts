@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 
 vi.mock("../lib/api", () => ({ api: {} }));
-import { stateLabel } from "./backup.svelte";
+import { badgeLabel, stateLabel } from "./backup.svelte";
 import type { BackupStatus } from "../lib/api";
 
 const status = (over: Partial<BackupStatus>): BackupStatus => ({
@@ -28,11 +28,14 @@ describe("stateLabel", () => {
       error: { kind: "Network", message: "backup: backup folder /media/usb/x is not there: is the backup drive connected?" },
     });
     expect(stateLabel(s)).toBe("Drive not connected: 3 changes waiting");
+    expect(badgeLabel({ ...s, waiting: 12345 })).toBe("Drive away: 12345");
   });
 
   it("says offline for a storage service out of reach", () => {
     const s = status({ state: "offline", waiting: 1, error: { kind: "Network", message: "backup: s3 put: timed out" } });
     expect(stateLabel(s)).toBe("Offline: 1 change waiting");
+    expect(badgeLabel(s)).toBe("Offline: 1");
+    expect(badgeLabel(status({}))).toBe(stateLabel(status({})));
   });
 
   it("says backed up once nothing waits", () => {

@@ -3,4 +3,8 @@
 /**
  * A child's profile: sketches belong to one child (or to nobody).
  */
-export type Child = { id: number, name: string, color: string, sketchCount: number, createdAt: number, };
+export type Child = { id: number, name: string, color: string, sketchCount: number, createdAt: number, 
+/**
+ * Big-buttons mode in the drawing studio: larger targets, fewer choices, for small hands.
+ */
+bigButtons: boolean, };

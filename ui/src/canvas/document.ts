@@ -1,6 +1,8 @@
 /** The sketch data model: committed strokes, the stroke being drawn, undo/redo history and change events (no DOM). */
 import type { Point, Stroke, StrokeStyle } from "./types";
-import { DEFAULT_PAGE_HEIGHT, DEFAULT_PAGE_WIDTH, isValidColor, MAX_STROKE_SIZE } from "./types";
+import { BRUSH_KINDS, DEFAULT_PAGE_HEIGHT, DEFAULT_PAGE_WIDTH, isValidColor, MAX_STROKE_SIZE } from "./types";
+import type { Mark, PlacedMark } from "./marks";
+import { isStroke, parsePlacedMark } from "./marks";
 import type { HistoryEntry, SketchDocumentJSON } from "./serialize";
 import { parseSketchJSON, SKETCH_FORMAT, SKETCH_FORMAT_VERSION } from "./serialize";
 
@@ -11,7 +13,7 @@ export { BRUSH_SIZES, PALETTE } from "./types";
  * What changed. Stroke-in-progress kinds ("begin", "extend", "cancel") do not touch the
  * committed drawing; every other kind does and bumps `revision`.
  */
-export type ChangeKind = "begin" | "extend" | "end" | "cancel" | "undo" | "redo" | "clear" | "load";
+export type ChangeKind = "begin" | "extend" | "end" | "mark" | "cancel" | "undo" | "redo" | "clear" | "load";
 
 export interface DocumentChange {
   readonly kind: ChangeKind;
@@ -44,19 +46,21 @@ function isFinitePoint(p: Point): boolean {
 
 interface DraftStroke extends StrokeStyle {
   points: Point[];
+  brush?: Stroke["brush"];
 }
 
 export class SketchDocument {
   readonly width: number;
   readonly height: number;
   private readonly maxUndo: number;
-  /** Strokes that can no longer be undone. */
-  private base: Stroke[] = [];
+  /** Marks that can no longer be undone. */
+  private base: Mark[] = [];
   private history: HistoryEntry[] = [];
   /** history[0..cursor) is applied; history[cursor..] is the redo stack. */
   private cursor = 0;
   /** Cached result of replaying base + applied history. */
-  private committed: Stroke[] = [];
+  private committed: Mark[] = [];
+  private committedStrokes: Stroke[] = [];
   private draft: DraftStroke | null = null;
   private listeners = new Set<ChangeListener>();
   private rev = 0;
@@ -73,9 +77,14 @@ export class SketchDocument {
     }
   }
 
-  /** Committed strokes, oldest first. Treat as read-only; it is replaced, not mutated, on undo/redo/clear. */
-  get strokes(): readonly Stroke[] {
+  /** Everything on the page, oldest first. Treat as read-only; it is replaced, not mutated, on every change. */
+  get marks(): readonly Mark[] {
     return this.committed;
+  }
+
+  /** Only the committed strokes (freehand lines), oldest first. */
+  get strokes(): readonly Stroke[] {
+    return this.committedStrokes;
   }
 
   /** The stroke being drawn right now (not yet undoable), or null. */
@@ -114,9 +123,12 @@ export class SketchDocument {
     if (style.tool !== "brush" && style.tool !== "eraser") throw new Error(`Unknown tool: ${String(style.tool)}`);
     if (!isValidColor(style.color)) throw new Error(`Invalid colour: ${style.color}`);
     if (!(style.size > 0 && style.size <= MAX_STROKE_SIZE)) throw new Error(`Invalid brush size: ${style.size}`);
+    if (style.brush !== undefined && !BRUSH_KINDS.includes(style.brush)) throw new Error(`Unknown brush: ${style.brush}`);
     if (!isFinitePoint(point)) return;
     if (this.draft) this.endStroke();
     this.draft = { tool: style.tool, color: style.color, size: style.size, points: [roundPoint(point)] };
+    // The eraser has no look of its own; only brush strokes remember theirs.
+    if (style.tool === "brush" && style.brush !== undefined) this.draft.brush = style.brush;
     this.emit("begin");
   }
 
@@ -137,6 +149,18 @@ export class SketchDocument {
     this.draft = null;
     this.push({ type: "stroke", stroke: draft });
     this.emit("end");
+  }
+
+  /**
+   * Adds a fill, shape, stamp or text as one undoable step (a stroke in progress is committed first).
+   * The mark is validated like saved data, so whatever the UI hands over is something a save can hold.
+   */
+  addMark(mark: PlacedMark): PlacedMark {
+    const checked = parsePlacedMark({ ...mark } as Record<string, unknown>, "mark");
+    if (this.draft) this.endStroke();
+    this.push({ type: "mark", mark: checked });
+    this.emit("mark");
+    return checked;
   }
 
   /** Throws away the stroke in progress without recording it. */
@@ -244,19 +268,21 @@ export class SketchDocument {
       const oldest = this.history.shift();
       this.cursor -= 1;
       if (!oldest) break;
-      this.base = oldest.type === "clear" ? [] : [...this.base, oldest.stroke];
+      if (oldest.type === "clear") this.base = [];
+      else this.base = [...this.base, oldest.type === "stroke" ? oldest.stroke : oldest.mark];
     }
   }
 
   private rebuild(): void {
-    let strokes: Stroke[] = [...this.base];
+    let marks: Mark[] = [...this.base];
     for (let i = 0; i < this.cursor; i++) {
       const entry = this.history[i];
       if (!entry) break;
-      if (entry.type === "clear") strokes = [];
-      else strokes.push(entry.stroke);
+      if (entry.type === "clear") marks = [];
+      else marks.push(entry.type === "stroke" ? entry.stroke : entry.mark);
     }
-    this.committed = strokes;
+    this.committed = marks;
+    this.committedStrokes = marks.filter(isStroke);
   }
 
   private emit(kind: ChangeKind): void {

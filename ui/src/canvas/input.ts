@@ -3,6 +3,23 @@ import type { SketchDocument } from "./document";
 import type { StrokeStyle } from "./types";
 import { clientToPage, computeViewport } from "./viewport";
 
+/** Which modifier keys were down; Shift keeps a shape's proportions. */
+export interface PointerMods {
+  readonly shiftKey: boolean;
+}
+
+/**
+ * What a press-drag-release does when it is not freehand drawing: placing a shape or stamp, a fill tap,
+ * panning. Points are in page coordinates; `client` is the raw pointer position (panning needs it).
+ */
+export interface Gesture {
+  start(p: { x: number; y: number }, mods: PointerMods, client: { x: number; y: number }): void;
+  move(p: { x: number; y: number }, mods: PointerMods, client: { x: number; y: number }): void;
+  end(p: { x: number; y: number }, mods: PointerMods, client: { x: number; y: number }): void;
+  /** The pointer was taken away: forget the gesture, add nothing. */
+  cancel(): void;
+}
+
 export interface InputOptions {
   /** Read at the start of every stroke, so toolbar changes apply to the next stroke. */
   readonly getStyle: () => StrokeStyle;
@@ -13,6 +30,8 @@ export interface InputOptions {
   readonly toPage?: (clientX: number, clientY: number) => { x: number; y: number };
   /** Return false to ignore new strokes (e.g. while a dialog is open). */
   readonly isEnabled?: () => boolean;
+  /** Read at every press: a gesture handles it instead of freehand drawing; null (or absent) draws. */
+  readonly getGesture?: () => Gesture | null;
 }
 
 /** The parts of a PointerEvent we read; also what coalesced events provide. */
@@ -21,6 +40,7 @@ interface PointerSample {
   readonly clientY: number;
   readonly pressure: number;
   readonly pointerType: string;
+  readonly shiftKey?: boolean;
 }
 
 /** Pen button 5 is the eraser end of a stylus (Pointer Events spec); flipping the pen should erase. */
@@ -51,6 +71,8 @@ function samplesOf(event: PointerEvent): readonly PointerSample[] {
  */
 export function attachInput(element: HTMLElement, doc: SketchDocument, options: InputOptions): () => void {
   let activeId: number | null = null;
+  /** The gesture the active pointer drives, or null while it draws a stroke. */
+  let gesture: Gesture | null = null;
   // Per-stroke mapping: measuring layout on every move event would be wasteful, and it doesn't change mid-stroke.
   let mapToPage: (clientX: number, clientY: number) => { x: number; y: number } = () => ({ x: 0, y: 0 });
 
@@ -66,16 +88,26 @@ export function attachInput(element: HTMLElement, doc: SketchDocument, options: 
     return { x, y, pressure: pointerPressure(sample) };
   };
 
-  const finish = (): void => {
+  const release = (): void => {
     const id = activeId;
     activeId = null;
+    gesture = null;
     if (id !== null && element.hasPointerCapture?.(id)) element.releasePointerCapture(id);
-    doc.endStroke();
   };
+
+  const finish = (): void => {
+    const g = gesture;
+    release();
+    if (g) g.cancel();
+    else doc.endStroke();
+  };
+
+  const mods = (e: PointerSample): PointerMods => ({ shiftKey: e.shiftKey === true });
+  const client = (e: PointerSample): { x: number; y: number } => ({ x: e.clientX, y: e.clientY });
 
   const onDown = (event: PointerEvent): void => {
     // A pointerup we never saw (or a stroke ended elsewhere, e.g. by loading a sketch) must not lock drawing.
-    if (activeId !== null && (activeId === event.pointerId || !doc.currentStroke)) finish();
+    if (activeId !== null && (activeId === event.pointerId || (!gesture && !doc.currentStroke))) finish();
     if (activeId !== null) {
       // A second finger or palm while drawing: swallow it so it can't scroll, zoom or start another line.
       event.preventDefault();
@@ -87,8 +119,14 @@ export function attachInput(element: HTMLElement, doc: SketchDocument, options: 
     // Stops the browser's compatibility mouse events: no text selection or focus theft while drawing.
     event.preventDefault();
     mapToPage = makeMapper();
-    const style = options.getStyle();
-    doc.beginStroke(penEraser ? { ...style, tool: "eraser" } : style, toPoint(event));
+    const g = penEraser ? null : (options.getGesture?.() ?? null);
+    if (g) {
+      gesture = g;
+      g.start(mapToPage(event.clientX, event.clientY), mods(event), client(event));
+    } else {
+      const style = options.getStyle();
+      doc.beginStroke(penEraser ? { ...style, tool: "eraser" } : style, toPoint(event));
+    }
     activeId = event.pointerId;
     try {
       // Keeps the stroke going when the pointer leaves the canvas, and delivers the pointerup to us.
@@ -100,11 +138,18 @@ export function attachInput(element: HTMLElement, doc: SketchDocument, options: 
 
   const onMove = (event: PointerEvent): void => {
     if (event.pointerId !== activeId) return;
+    if (gesture) return gesture.move(mapToPage(event.clientX, event.clientY), mods(event), client(event));
     for (const sample of samplesOf(event)) doc.extendStroke(toPoint(sample));
   };
 
   const onUp = (event: PointerEvent): void => {
     if (event.pointerId !== activeId) return;
+    const g = gesture;
+    if (g) {
+      release();
+      g.end(mapToPage(event.clientX, event.clientY), mods(event), client(event));
+      return;
+    }
     doc.extendStroke(toPoint(event));
     finish();
   };

@@ -7,7 +7,7 @@ export interface HistoryTarget {
 }
 
 /** Text fields keep their own undo: Ctrl+Z in a name box must not erase the drawing. */
-function isTextEntryTarget(target: EventTarget | null): boolean {
+export function isTextEntryTarget(target: EventTarget | null): boolean {
   if (typeof Element === "undefined" || !(target instanceof Element)) return false;
   if (target.closest("input, textarea, select")) return true;
   if (target instanceof HTMLElement && target.isContentEditable) return true;

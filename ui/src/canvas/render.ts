@@ -1,38 +1,22 @@
 /** Draws a SketchDocument onto a 2D canvas context: full redraws, per-segment incremental drawing and PNG export. */
-import type { Point, Stroke } from "./types";
-import { PAPER_COLOR, pressureWidth } from "./types";
+import type { Stroke } from "./types";
+import { PAPER_COLOR } from "./types";
+import type { Mark } from "./marks";
+import type { RenderContext } from "./render-context";
+import { drawDot, drawSegments } from "./brushes";
+import { drawShape, drawStamp, drawText } from "./draw-marks";
+import { drawFill, resolveFills } from "./fills";
 import type { Viewport } from "./viewport";
 import { computeViewport, pageTransform } from "./viewport";
 
-/** The slice of the 2D context API the renderer uses; lets tests pass a recording fake. */
-export type RenderContext = Pick<
-  CanvasRenderingContext2D,
-  | "save"
-  | "restore"
-  | "setTransform"
-  | "clearRect"
-  | "fillRect"
-  | "beginPath"
-  | "rect"
-  | "clip"
-  | "moveTo"
-  | "lineTo"
-  | "quadraticCurveTo"
-  | "arc"
-  | "fill"
-  | "stroke"
-  | "fillStyle"
-  | "strokeStyle"
-  | "lineWidth"
-  | "lineCap"
-  | "lineJoin"
->;
+export type { RenderContext } from "./render-context";
+export { drawSegments, drawDot } from "./brushes";
 
 /** What rendering needs from a document; SketchDocument satisfies it. */
 export interface RenderableDocument {
   readonly width: number;
   readonly height: number;
-  readonly strokes: readonly Stroke[];
+  readonly marks: readonly Mark[];
   readonly currentStroke: Stroke | null;
 }
 
@@ -57,84 +41,26 @@ export function fitCanvas(
   return ctx;
 }
 
-function inkColor(stroke: Stroke): string {
-  // The eraser is white paint rather than destination-out so exports and the screen agree: paper stays white.
-  return stroke.tool === "eraser" ? PAPER_COLOR : stroke.color;
-}
-
-function mid(a: Point, b: Point): { x: number; y: number } {
-  return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-}
-
-/**
- * Segment j of an n-point stroke is the part "around" point j: a straight start from p0 to the first
- * midpoint (j = 0), a quadratic curve between neighbouring midpoints with p[j] as control point, or a
- * straight finish to the last point (j = n - 1). Each uses p[j]'s pressure for its width. Segment j
- * depends only on points up to j + 1, which is what makes incremental drawing match a full redraw.
- */
-function traceSegment(ctx: RenderContext, points: readonly Point[], j: number, startPath: boolean): void {
-  const n = points.length;
-  const p = points[j];
-  const next = points[j + 1];
-  const prev = points[j - 1];
-  if (!p) return;
-  if (j === 0 && next) {
-    if (startPath) ctx.moveTo(p.x, p.y);
-    const m = mid(p, next);
-    ctx.lineTo(m.x, m.y);
-  } else if (prev && next) {
-    const from = mid(prev, p);
-    const to = mid(p, next);
-    if (startPath) ctx.moveTo(from.x, from.y);
-    ctx.quadraticCurveTo(p.x, p.y, to.x, to.y);
-  } else if (prev && j === n - 1) {
-    const from = mid(prev, p);
-    if (startPath) ctx.moveTo(from.x, from.y);
-    ctx.lineTo(p.x, p.y);
-  }
-}
-
-/**
- * Strokes segments [from, to) of a stroke. Consecutive segments of equal width (every mouse stroke) share
- * one path, which is much cheaper than a path per segment; with round caps and joins the pixels are the same.
- */
-export function drawSegments(ctx: RenderContext, stroke: Stroke, from: number, to: number): void {
-  const points = stroke.points;
-  const end = Math.min(to, points.length);
-  if (points.length < 2 || from >= end) return;
-  ctx.strokeStyle = inkColor(stroke);
-  ctx.lineCap = "round";
-  ctx.lineJoin = "round";
-  let width = -1;
-  for (let j = Math.max(0, from); j < end; j++) {
-    const w = pressureWidth(stroke.size, points[j]?.pressure ?? 1);
-    const startPath = w !== width;
-    if (startPath) {
-      if (width >= 0) ctx.stroke();
-      ctx.beginPath();
-      ctx.lineWidth = w;
-      width = w;
-    }
-    traceSegment(ctx, points, j, startPath);
-  }
-  ctx.stroke();
-}
-
-/** A lone point (a tap) is a filled dot as wide as the line would be. */
-export function drawDot(ctx: RenderContext, stroke: Stroke): void {
-  const p = stroke.points[0];
-  if (!p) return;
-  ctx.fillStyle = inkColor(stroke);
-  ctx.beginPath();
-  ctx.arc(p.x, p.y, pressureWidth(stroke.size, p.pressure) / 2, 0, Math.PI * 2);
-  ctx.fill();
-}
-
 /** Draws a whole stroke; an unfinished one stops before its last segment, matching what incremental drawing shows. */
 export function drawStroke(ctx: RenderContext, stroke: Stroke, finished = true): void {
   const n = stroke.points.length;
   if (n === 1) drawDot(ctx, stroke);
   else drawSegments(ctx, stroke, 0, finished ? n : n - 1);
+}
+
+/** Draws any mark; a fill needs resolveFills to have run for it first (renderDocument does that). */
+export function drawMark(ctx: RenderContext, mark: Mark): void {
+  if (!("kind" in mark)) return drawStroke(ctx, mark, true);
+  switch (mark.kind) {
+    case "fill":
+      return drawFill(ctx, mark);
+    case "shape":
+      return drawShape(ctx, mark);
+    case "stamp":
+      return drawStamp(ctx, mark);
+    case "text":
+      return drawText(ctx, mark);
+  }
 }
 
 /** Sets the page transform and clips to the page so strokes never spill onto the letterbox bars. */
@@ -155,8 +81,16 @@ export function renderDocument(ctx: RenderContext, doc: RenderableDocument, view
   enterPage(ctx, doc, viewport);
   ctx.fillStyle = PAPER_COLOR;
   ctx.fillRect(0, 0, doc.width, doc.height);
-  for (const stroke of doc.strokes) drawStroke(ctx, stroke, true);
+  resolveFills(doc, doc.marks, drawMark);
+  for (const mark of doc.marks) drawMark(ctx, mark);
   if (doc.currentStroke) drawStroke(ctx, doc.currentStroke, false);
+  ctx.restore();
+}
+
+/** Draws one mark on top of what is already on the canvas (a preview, or a mark just added without a fill). */
+export function renderMark(ctx: RenderContext, doc: RenderableDocument, viewport: Viewport, mark: Mark): void {
+  enterPage(ctx, doc, viewport);
+  drawMark(ctx, mark);
   ctx.restore();
 }
 
@@ -186,7 +120,7 @@ export async function exportPng(doc: RenderableDocument, scale = 1): Promise<Blo
   const committed: RenderableDocument = {
     width: doc.width,
     height: doc.height,
-    strokes: doc.strokes,
+    marks: doc.marks,
     currentStroke: null,
   };
 

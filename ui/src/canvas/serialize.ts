@@ -1,13 +1,18 @@
 /** Autosave format for sketches: the JSON shape plus strict validation of anything read back from disk. */
 import type { Point, Stroke, Tool } from "./types";
 import { isValidColor, MAX_STROKE_SIZE } from "./types";
+import type { Mark, PlacedMark } from "./marks";
+import { parseBrush, parsePlacedMark } from "./marks";
 
 export const SKETCH_FORMAT = "skaitch-sketch";
-export const SKETCH_FORMAT_VERSION = 1;
+/** Version 2 added brushes, fills, shapes, stamps and text; version 1 files (strokes only) still load. */
+export const SKETCH_FORMAT_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** One undoable step. A clear stores nothing: replaying the log up to it already says what it removed. */
 export type HistoryEntry =
   | { readonly type: "stroke"; readonly stroke: Stroke }
+  | { readonly type: "mark"; readonly mark: PlacedMark }
   | { readonly type: "clear" };
 
 /**
@@ -19,7 +24,7 @@ export interface SketchDocumentJSON {
   readonly version: typeof SKETCH_FORMAT_VERSION;
   readonly width: number;
   readonly height: number;
-  readonly base: readonly Stroke[];
+  readonly base: readonly Mark[];
   readonly history: readonly HistoryEntry[];
   readonly cursor: number;
 }
@@ -70,14 +75,25 @@ export function parseStroke(value: unknown, path: string): Stroke {
   // An empty stroke has nothing to draw and nothing we would ever have saved, so treat it as corruption.
   if (rawPoints.length === 0) fail(`${path}.points`, "must contain at least one point");
   const points = rawPoints.map((p, i) => parsePoint(p, `${path}.points[${i}]`));
-  return { tool: tool satisfies Tool, color: rec.color, size, points };
+  const brush = parseBrush(rec.brush, `${path}.brush`);
+  const stroke: Stroke = { tool: tool satisfies Tool, color: rec.color, size, points };
+  return brush === undefined ? stroke : { ...stroke, brush };
 }
 
-function parseEntry(value: unknown, path: string): HistoryEntry {
+function parseMark(value: unknown, path: string, version: number): Mark {
+  const rec = expectRecord(value, path);
+  if (rec.kind === undefined || version === 1) return parseStroke(rec, path);
+  return parsePlacedMark(rec, path);
+}
+
+function parseEntry(value: unknown, path: string, version: number): HistoryEntry {
   const rec = expectRecord(value, path);
   if (rec.type === "clear") return { type: "clear" };
   if (rec.type === "stroke") return { type: "stroke", stroke: parseStroke(rec.stroke, `${path}.stroke`) };
-  return fail(`${path}.type`, 'must be "stroke" or "clear"');
+  if (rec.type === "mark" && version >= 2) {
+    return { type: "mark", mark: parsePlacedMark(expectRecord(rec.mark, `${path}.mark`), `${path}.mark`) };
+  }
+  return fail(`${path}.type`, version >= 2 ? 'must be "stroke", "mark" or "clear"' : 'must be "stroke" or "clear"');
 }
 
 /**
@@ -96,13 +112,14 @@ export function parseSketchJSON(data: unknown): SketchDocumentJSON {
   }
   const rec = expectRecord(value, "document");
   if (rec.format !== SKETCH_FORMAT) fail("format", `must be "${SKETCH_FORMAT}"`);
-  if (rec.version !== SKETCH_FORMAT_VERSION) {
-    fail("version", `${String(rec.version)} is not supported (expected ${SKETCH_FORMAT_VERSION})`);
+  const version = rec.version;
+  if (typeof version !== "number" || !READABLE_VERSIONS.includes(version)) {
+    fail("version", `${String(rec.version)} is not supported (expected ${READABLE_VERSIONS.join(" or ")})`);
   }
   const width = expectNumber(rec.width, "width", 1, MAX_PAGE_SIDE);
   const height = expectNumber(rec.height, "height", 1, MAX_PAGE_SIDE);
-  const base = expectArray(rec.base, "base").map((s, i) => parseStroke(s, `base[${i}]`));
-  const history = expectArray(rec.history, "history").map((e, i) => parseEntry(e, `history[${i}]`));
+  const base = expectArray(rec.base, "base").map((s, i) => parseMark(s, `base[${i}]`, version));
+  const history = expectArray(rec.history, "history").map((e, i) => parseEntry(e, `history[${i}]`, version));
   const cursor = expectNumber(rec.cursor, "cursor", 0, history.length);
   if (!Number.isInteger(cursor)) fail("cursor", "must be an integer");
   return { format: SKETCH_FORMAT, version: SKETCH_FORMAT_VERSION, width, height, base, history, cursor };

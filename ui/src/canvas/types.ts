@@ -10,11 +10,18 @@ export interface Point {
 
 export type Tool = "brush" | "eraser";
 
+/** How a brush stroke looks. A stroke saved before brushes existed has none and draws as a marker. */
+export type BrushKind = "pencil" | "crayon" | "marker" | "watercolour" | "spray" | "rainbow";
+
+export const BRUSH_KINDS: readonly BrushKind[] = ["pencil", "crayon", "marker", "watercolour", "spray", "rainbow"];
+
 /** What the child has picked in the toolbar; copied into every stroke so later UI changes don't repaint history. */
 export interface StrokeStyle {
   readonly tool: Tool;
   readonly color: string;
   readonly size: number;
+  /** Only for the brush tool; absent means "marker" (the one brush of format version 1). */
+  readonly brush?: BrushKind;
 }
 
 export interface Stroke extends StrokeStyle {

@@ -108,6 +108,9 @@ export const api = {
   saveDrawing: (png: Uint8Array, title: string, childId: number | null) =>
     invoke<Sketch>("save_drawing", png, { headers: uploadHeaders(title, childId, "x-title") }),
 
+  /** Keeps the studio document behind a drawn sketch, for its replay. */
+  attachDrawing: (id: number, document: string) => invoke<void>("attach_drawing", { id, document }),
+  sketchDrawing: (id: number) => invoke<string | null>("sketch_drawing", { id }),
   loadDraft: () => invoke<string | null>("load_draft"),
   saveDraft: (document: string) => invoke<void>("save_draft", { document }),
   discardDraft: () => invoke<void>("discard_draft"),
@@ -115,6 +118,7 @@ export const api = {
   listChildren: () => invoke<Child[]>("list_children"),
   addChild: (name: string) => invoke<Child>("add_child", { name }),
   renameChild: (id: number, name: string) => invoke<Child>("rename_child", { id, name }),
+  setChildBigButtons: (id: number, on: boolean) => invoke<Child>("set_child_big_buttons", { id, on }),
   deleteChild: (id: number, policy: OrphanPolicy) => guarded(() => invoke<void>("delete_child", { id, policy })),
   activeChild: () => invoke<number | null>("active_child"),
   setActiveChild: (id: number | null) => invoke<void>("set_active_child", { id }),
@@ -194,6 +198,9 @@ export const api = {
   picturePng: (outputId: number) => invoke<ArrayBuffer>("picture_png", { outputId }),
   /** Saves a picture as PNG where the parent chooses; the path, or null if they canceled. */
   savePicture: (outputId: number) => invoke<string | null>("save_picture", { outputId }),
+  /** The studio's replay as a GIF, saved where the family chooses; the path, or null if they canceled. */
+  saveAnimation: (gif: Uint8Array, title: string) =>
+    invoke<string | null>("save_animation", gif, { headers: uploadHeaders(title, null, "x-title") }),
   saveCard: (outputId: number) =>
     invoke<string | null>("save_card", { outputId, utcOffsetMinutes: -new Date().getTimezoneOffset() }),
   exportGallery: (options: ExportOptions) => invoke<ExportReport | null>("export_gallery", { options }),

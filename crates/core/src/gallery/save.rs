@@ -1,5 +1,6 @@
 //! Keeping a picture outside the app: as PNG bytes (for the clipboard), as a PNG file where the
-//! parent chose, with a readable suggested name; and the file helpers export and the card share.
+//! parent chose, with a readable suggested name; a drawing's replay as a GIF; and the file helpers
+//! export and the card share.
 
 use crate::import::ImageProblem;
 use crate::{App, Error, Result};
@@ -144,9 +145,58 @@ impl App {
     }
 }
 
+/// Largest replay animation we write: a busy page's replay at 512 px is a few MiB.
+const MAX_ANIMATION_BYTES: usize = 64 * 1024 * 1024;
+
+impl App {
+    /// The file name a drawing's replay is offered under: its title (or "drawing"), made file-safe.
+    pub fn animation_file_name(title: &str) -> String {
+        format!("{}.gif", file_safe(title.trim(), "drawing"))
+    }
+
+    /// Writes a replay animation made by the studio to `path`. Only a GIF is written: the bytes come
+    /// from the webview, and a file named `.gif` must be one.
+    pub fn save_animation(path: &Path, gif: &[u8]) -> Result<()> {
+        if !(gif.starts_with(b"GIF89a") || gif.starts_with(b"GIF87a")) || gif.last() != Some(&0x3b)
+        {
+            return Err(Error::InvalidRequest {
+                field: "animation",
+                reason: "not a GIF image".into(),
+            });
+        }
+        if gif.len() > MAX_ANIMATION_BYTES {
+            return Err(Error::InvalidRequest {
+                field: "animation",
+                reason: format!("{} bytes; the limit is {MAX_ANIMATION_BYTES}", gif.len()),
+            });
+        }
+        write_file(path, gif)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn animations_are_written_only_when_they_are_gifs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(App::animation_file_name("  Ada: cat/dog "));
+        assert!(path.ends_with("Ada_ cat_dog.gif"));
+        let gif = [b"GIF89a".as_slice(), &[0; 20], &[0x3b]].concat();
+        App::save_animation(&path, &gif).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), gif);
+        let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0x3b]].concat();
+        assert!(matches!(
+            App::save_animation(&dir.path().join("x.gif"), &png),
+            Err(Error::InvalidRequest {
+                field: "animation",
+                ..
+            })
+        ));
+        assert!(!dir.path().join("x.gif").exists());
+        assert_eq!(App::animation_file_name(" "), "drawing.gif");
+    }
 
     #[test]
     fn names_are_made_safe_for_any_file_system() {

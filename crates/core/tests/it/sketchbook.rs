@@ -112,6 +112,14 @@ fn a_drawing_is_saved_upright_with_renditions_and_its_draft_is_cleared() {
     let thumb = app.sketch_image(s.id, ImageKind::Thumbnail).unwrap();
     let t = image::load_from_memory(&thumb.data).unwrap();
     assert_eq!((t.width(), t.height()), (384, 288));
+    // The studio document goes with the drawing, for its replay; only JSON is kept.
+    assert_eq!(app.sketch_drawing(s.id).unwrap(), None);
+    let doc = r#"{"format":"skaitch-sketch","version":2}"#;
+    app.attach_drawing(s.id, doc).unwrap();
+    assert_eq!(app.sketch_drawing(s.id).unwrap().as_deref(), Some(doc));
+    let bad = app.attach_drawing(s.id, "a crayon").unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::Invalid);
+    assert_eq!(app.sketch_drawing(s.id).unwrap().as_deref(), Some(doc));
 }
 
 #[test]

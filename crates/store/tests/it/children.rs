@@ -67,3 +67,62 @@ fn deleting_a_child_keeps_moves_or_deletes_their_sketches() {
     assert_eq!(images, 9, "deleted sketches took their images with them");
     assert!(s.list_children().unwrap().is_empty());
 }
+
+#[test]
+fn big_buttons_is_off_for_a_new_child_and_kept_per_child() {
+    let (_d, s) = super::temp_store();
+    let mia = s.add_child("Mia").unwrap();
+    let leo = s.add_child("Leo").unwrap();
+    assert!(!mia.big_buttons);
+    assert!(s.set_child_big_buttons(mia.id, true).unwrap().big_buttons);
+    let by_name: Vec<_> = s
+        .list_children()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.name, c.big_buttons))
+        .collect();
+    assert_eq!(by_name, [("Leo".into(), false), ("Mia".into(), true)]);
+    assert!(!s.set_child_big_buttons(mia.id, false).unwrap().big_buttons);
+    assert!(!s.get_child(leo.id).unwrap().big_buttons);
+    assert!(matches!(
+        s.set_child_big_buttons(999, true),
+        Err(Error::NotFound {
+            what: "child",
+            id: 999
+        })
+    ));
+}
+
+#[test]
+fn a_drawn_sketch_keeps_its_studio_document_until_it_is_deleted() {
+    let (_d, s) = super::temp_store();
+    let id = s.insert_sketch(&super::new_sketch(1, None)).unwrap().id;
+    let other = s.insert_sketch(&super::new_sketch(2, None)).unwrap().id;
+    assert_eq!(s.sketch_drawing(id).unwrap(), None);
+    s.set_sketch_drawing(id, r#"{"format":"skaitch-sketch"}"#)
+        .unwrap();
+    s.set_sketch_drawing(id, r#"{"format":"skaitch-sketch","v":2}"#)
+        .unwrap();
+    assert_eq!(
+        s.sketch_drawing(id).unwrap().as_deref(),
+        Some(r#"{"format":"skaitch-sketch","v":2}"#)
+    );
+    assert_eq!(s.sketch_drawing(other).unwrap(), None);
+    assert!(matches!(
+        s.set_sketch_drawing(999, "{}"),
+        Err(Error::NotFound {
+            what: "sketch",
+            id: 999
+        })
+    ));
+    let huge = "x".repeat(skaitch_store::drafts::MAX_DRAFT_BYTES + 1);
+    assert!(matches!(
+        s.set_sketch_drawing(id, &huge),
+        Err(Error::Invalid {
+            field: "drawing",
+            ..
+        })
+    ));
+    s.delete_sketch(id).unwrap();
+    assert_eq!(s.sketch_drawing(id).unwrap(), None);
+}

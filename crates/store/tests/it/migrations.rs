@@ -27,6 +27,7 @@ fn empty_database_gets_every_table_and_the_latest_version() {
         "generations",
         "output_images",
         "settings",
+        "sketch_drawings",
         "sketch_images",
         "sketches",
     ] {
@@ -66,6 +67,7 @@ fn each_earlier_version_upgrades_and_keeps_its_rows() {
             assert_eq!(kids.len(), 1, "from {from}: the child survived");
             assert_eq!(kids[0].name, "Mia");
             assert!(kids[0].color.starts_with('#'), "0002 added a colour");
+            assert!(!kids[0].big_buttons, "0009: big buttons start off");
         } else {
             assert!(kids.is_empty());
         }
