@@ -391,8 +391,13 @@ impl Service {
         let start = g.tracker.passes;
         h.notify();
         loop {
-            let p = g.tracker.passes;
-            if (p > start && !g.tracker.has_pending()) || p >= start + 2 || g.handle.is_none() {
+            // Done when nothing committed waits, or a pass that began after the notification
+            // (the second to end after it) ended with nothing queued, or an upload fails.
+            let t = &g.tracker;
+            let after = t.passes > start;
+            let done = after && (!t.has_pending() || t.last_error.is_some())
+                || t.last_settled >= start + 2;
+            if done || g.handle.is_none() {
                 break;
             }
             let now = Instant::now();

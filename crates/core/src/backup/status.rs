@@ -110,6 +110,9 @@ pub(crate) struct Tracker {
     last_event_ms: i64,
     /// Passes completed (successful or not), for "back up now" to wait on.
     pub(crate) passes: u64,
+    /// The number of the last pass that ended with nothing queued locally and no upload
+    /// failing: everything committed before it began was in the replica.
+    pub(crate) last_settled: u64,
     pub(crate) last_error: Option<UiError>,
     /// The last pass could not upload: `Some(true)` when the replica was out of reach.
     pub(crate) offline: Option<bool>,
@@ -175,6 +178,9 @@ impl Tracker {
                     self.last_sync_ms = Some(now_ms);
                 }
                 self.passes += 1;
+                if r.queued == 0 && r.upload_error.is_none() {
+                    self.last_settled = self.passes;
+                }
             }
             RunEvent::Synced(Err(e)) => {
                 self.last_error = Some(super::service::ui_error(e));
