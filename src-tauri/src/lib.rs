@@ -7,8 +7,8 @@ mod menu;
 mod protocol;
 mod state;
 
-pub use state::Shell;
 use skaitch_core::launch::OpenedFiles;
+pub use state::Shell;
 use tauri::Manager;
 
 /// Builds and runs the app until its last window closes.

@@ -11,13 +11,14 @@ pub const EXPORT_GALLERY: &str = "export-gallery";
 pub const UNDO: &str = "undo";
 pub const REDO: &str = "redo";
 pub const ABOUT: &str = "about";
+/// Quit is ours, not the predefined item, which GTK shows greyed out.
+const QUIT: &str = "quit";
 
 /// Builds the menu. Undo and Redo carry no shortcut: Ctrl+Z stays with the page (the canvas
 /// and text fields handle it), so the menu never steals it from a text field.
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
-    let item = |id: &str, text: &str, accel: Option<&str>| {
-        MenuItem::with_id(app, id, text, true, accel)
-    };
+    let item =
+        |id: &str, text: &str, accel: Option<&str>| MenuItem::with_id(app, id, text, true, accel);
     let file = Submenu::with_items(
         app,
         "&File",
@@ -26,7 +27,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
             &item(IMPORT, "&Import…", Some("CmdOrCtrl+O"))?,
             &item(EXPORT_GALLERY, "&Export gallery…", None)?,
             &PredefinedMenuItem::separator(app)?,
-            &PredefinedMenuItem::quit(app, Some("&Quit"))?,
+            &item(QUIT, "&Quit", Some("CmdOrCtrl+Q"))?,
         ],
     )?;
     let edit = Submenu::with_items(
@@ -59,7 +60,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
                 &PredefinedMenuItem::hide_others(app, None)?,
                 &PredefinedMenuItem::show_all(app, None)?,
                 &PredefinedMenuItem::separator(app)?,
-                &PredefinedMenuItem::quit(app, None)?,
+                &item(QUIT, "Quit Skaitch", Some("CmdOrCtrl+Q"))?,
             ],
         )?;
         menu.prepend(&app_menu)?;
@@ -67,7 +68,11 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     Ok(menu)
 }
 
-/// Tells the window which item was chosen.
+/// Quits (the exit hook ships the last changes), or tells the window which item was chosen.
 pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: tauri::menu::MenuEvent) {
-    let _ = app.emit(events::MENU, event.id().as_ref());
+    if event.id().as_ref() == QUIT {
+        app.exit(0);
+    } else {
+        let _ = app.emit(events::MENU, event.id().as_ref());
+    }
 }
