@@ -34,16 +34,18 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         app,
         "&Edit",
         true,
-        &[
-            &item(UNDO, "&Undo", None)?,
-            &item(REDO, "&Redo", None)?,
-            &PredefinedMenuItem::separator(app)?,
-            &PredefinedMenuItem::cut(app, None)?,
-            &PredefinedMenuItem::copy(app, None)?,
-            &PredefinedMenuItem::paste(app, None)?,
-            &PredefinedMenuItem::select_all(app, None)?,
-        ],
+        &[&item(UNDO, "&Undo", None)?, &item(REDO, "&Redo", None)?],
     )?;
+    // Text fields on macOS cut, copy and paste only through the Edit menu's items. Elsewhere
+    // the page keeps Ctrl+C/V (a pasted picture is imported), so no item claims those keys.
+    #[cfg(target_os = "macos")]
+    edit.append_items(&[
+        &PredefinedMenuItem::separator(app)?,
+        &PredefinedMenuItem::cut(app, None)?,
+        &PredefinedMenuItem::copy(app, None)?,
+        &PredefinedMenuItem::paste(app, None)?,
+        &PredefinedMenuItem::select_all(app, None)?,
+    ])?;
     let help = Submenu::with_items(app, "&Help", true, &[&item(ABOUT, "&About Skaitch", None)?])?;
     let menu = Menu::with_items(app, &[&file, &edit, &help])?;
     #[cfg(target_os = "macos")]
