@@ -5,7 +5,8 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 APP_FEATURES := --features tauri/custom-protocol
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: run dev ui test test-rust test-ui e2e lint fmt bindings bench bench-gallery bench-litestream build-app
+.PHONY: run dev ui test test-rust test-ui e2e lint fmt bindings bench bench-gallery bench-litestream build-app \
+	package test-package licences
 
 ui:
 	npm --prefix ui run build
@@ -21,7 +22,7 @@ dev:
 build-app: ui
 	cargo build -p skaitch-app $(APP_FEATURES)
 
-test: lint test-rust test-ui e2e
+test: lint test-rust test-ui e2e test-package
 
 lint: ui
 	cargo fmt --all --check
@@ -30,6 +31,12 @@ lint: ui
 	$(MAKE) bindings
 	git diff --exit-code -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'make bindings' and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- ui/src/bindings)" || { echo "new files in ui/src/bindings: commit them"; exit 1; }
+	scripts/licences.py $(TOOLS)/bin/cargo-license --check
+
+## The third-party licences the About dialog lists (ui/src/about/licences.json), from Cargo's and
+## npm's metadata; lint fails while the committed list differs.
+licences:
+	scripts/licences.py $(TOOLS)/bin/cargo-license
 
 fmt:
 	cargo fmt --all
@@ -54,7 +61,18 @@ e2e: build-app
 	SKAITCH_REPLICATE_SERVER_BIN=$(abspath $(TARGET_DIR))/debug/replicate-test-server \
 	MOTO_SERVER_BIN=$(TOOLS)/venv/bin/moto_server \
 	SKAITCH_APP_BIN=$(abspath $(TARGET_DIR))/debug/skaitch-app TAURI_DRIVER=$(TOOLS)/bin/tauri-driver \
-	  scripts/xvfb-session.sh $(TOOLS)/venv/bin/pytest -q -p no:cacheprovider e2e
+	  scripts/xvfb-session.sh $(TOOLS)/venv/bin/pytest -q -p no:cacheprovider e2e --ignore=e2e/installed
+
+## The .deb and .rpm a family installs (Tauri's bundler, release build with the UI embedded),
+## in $(TARGET_DIR)/release/bundle/{deb,rpm}/.
+package:
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --ci --bundles deb,rpm
+	@ls -l $(TARGET_DIR)/release/bundle/deb/*.deb $(TARGET_DIR)/release/bundle/rpm/*.rpm
+
+## Installs the .deb with apt, drives the installed app under Xvfb on a 1366x768 screen, removes it.
+test-package: package
+	TAURI_DRIVER=$(TOOLS)/bin/tauri-driver PYTEST=$(TOOLS)/venv/bin/pytest \
+	  scripts/test-package.sh $(TARGET_DIR)/release/bundle/deb
 
 bench:
 	cargo run --release -p skaitch-bench

@@ -13,7 +13,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 pkgs=(build-essential make pkg-config curl ca-certificates file libwebkit2gtk-4.1-dev libxdo-dev
       libssl-dev libayatana-appindicator3-dev librsvg2-dev python3 python3-venv python3-pip)
 if [ "$mode" = test ]; then
-  pkgs+=(xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-tools keyutils imagemagick)
+  pkgs+=(xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-tools keyutils imagemagick
+         desktop-file-utils xdotool)
 fi
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
@@ -45,6 +46,10 @@ fi
 if [ "$mode" = test ]; then
   if [ ! -x "$tools/bin/tauri-driver" ]; then
     cargo install tauri-driver --locked --version '^2' --root "$tools"
+  fi
+  # Lists the crates' licences for the About dialog (`make licences`, checked by `make lint`).
+  if [ ! -x "$tools/bin/cargo-license" ]; then
+    cargo install cargo-license --locked --version '^0.7' --root "$tools"
   fi
   if [ ! -x "$tools/venv/bin/pytest" ] || [ ! -x "$tools/venv/bin/litestream" ] || [ ! -x "$tools/venv/bin/moto_server" ]; then
     python3 -m venv "$tools/venv"

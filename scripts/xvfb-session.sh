@@ -2,7 +2,7 @@
 # Runs a command (the WebDriver end-to-end tests, the startup benchmark) against the real app
 # window: a private Xvfb display, a private D-Bus session, a temporary HOME. Screenshots and
 # logs land in test-output/.
-# Usage: SKAITCH_APP_BIN=... TAURI_DRIVER=... scripts/xvfb-session.sh COMMAND [ARGS...]
+# Usage: SKAITCH_APP_BIN=... TAURI_DRIVER=... [XVFB_SCREEN=WxHxD] scripts/xvfb-session.sh COMMAND [ARGS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${SKAITCH_APP_BIN:?path of the built app}" "${TAURI_DRIVER:?path of tauri-driver}"
@@ -13,7 +13,7 @@ display=""
 for n in $(seq 90 130); do
   if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi
 done
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 "${XVFB_SCREEN:-1280x800x24}" -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 cleanup() { kill "$xvfb" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT

@@ -3,6 +3,8 @@
 fn main() {
     const COMMANDS: &[&str] = &[
         "app_info",
+        "show_data_folder",
+        "opened_files",
         "list_sketches",
         "get_sketch",
         "rename_sketch",

@@ -3,20 +3,24 @@
 
 mod commands;
 mod events;
+mod menu;
 mod protocol;
 mod state;
 
+use skaitch_core::launch::OpenedFiles;
 pub use state::Shell;
 use tauri::Manager;
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
-    let mut builder = tauri::Builder::default();
-    // One window for the family's sketchbook: a second launch brings the running window forward
-    // and exits. A folder named by SKAITCH_DATA_DIR (tests, a second sketchbook) is another
-    // sketchbook; there, the data folder's lock (`App::open`) still refuses a second owner.
+    let mut builder = tauri::Builder::default().manage(OpenedFiles::default());
+    // One window for the family's sketchbook: a second launch brings the running window forward,
+    // hands it the files it was asked to open ("Open with Skaitch") and exits. A folder named by
+    // SKAITCH_DATA_DIR (tests, a second sketchbook) is another sketchbook; there, the data
+    // folder's lock (`App::open`) still refuses a second owner.
     if std::env::var_os("SKAITCH_DATA_DIR").is_none_or(|v| v.is_empty()) {
-        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, args, cwd| {
+            events::files_opened(app, args, std::path::Path::new(&cwd));
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.unminimize();
                 let _ = w.show();
@@ -26,7 +30,13 @@ pub fn run() {
     }
     let result = builder
         .plugin(tauri_plugin_dialog::init())
+        // Size and place as the family left them; the first time, tauri.conf.json's size, centred.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .menu(menu::build)
+        .on_menu_event(menu::on_event)
         .setup(|app| {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            events::files_opened(app.handle(), std::env::args_os(), &cwd);
             // Opened only once this is the one instance (the data folder's lock agrees).
             app.manage(Shell::open());
             // The runner resumes unfinished generations now, not when the UI first asks.
@@ -43,6 +53,8 @@ pub fn run() {
         .register_asynchronous_uri_scheme_protocol("skaitch", protocol::handle)
         .invoke_handler(tauri::generate_handler![
             commands::info::app_info,
+            commands::info::show_data_folder,
+            commands::info::opened_files,
             commands::sketches::list_sketches,
             commands::sketches::get_sketch,
             commands::sketches::rename_sketch,
@@ -122,6 +134,12 @@ pub fn run() {
         .build(tauri::generate_context!());
     match result {
         Ok(built) => built.run(|handle, event| {
+            // macOS hands "Open with Skaitch" files to the running app as an event, not argv.
+            #[cfg(target_os = "macos")]
+            if let tauri::RunEvent::Opened { urls } = &event {
+                let files = urls.iter().filter_map(|u| u.to_file_path().ok()).collect();
+                events::files_queued(handle, files);
+            }
             // The last changes ship before the process ends.
             if let tauri::RunEvent::Exit = event {
                 if let Ok(core) = handle.state::<Shell>().app() {

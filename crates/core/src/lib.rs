@@ -6,6 +6,7 @@
 //!   save, the before-and-after card, export to a folder
 //! - [`generate`]: sketch -> art with Replicate: presets, styles, and the job runner
 //! - [`import`]: checking and normalising image files before they are stored
+//! - [`launch`]: the files a desktop hands the app to open ("Open with Skaitch")
 //! - [`paths`]: where the family's data lives (`SKAITCH_DATA_DIR` overrides it)
 //! - [`secret`]: the [`Secret`] type for tokens and keys, which can never be printed or serialised
 //! - [`keychain`]: the OS keychain that holds those secrets ([`keychain::SecretStore`])
@@ -23,6 +24,7 @@ pub mod gallery;
 pub mod generate;
 pub mod import;
 pub mod keychain;
+pub mod launch;
 pub mod parent;
 pub mod paths;
 mod profiles;

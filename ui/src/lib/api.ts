@@ -39,7 +39,7 @@ export type { ModelSchema };
 export type { BackupConfig, BackupPreset, BackupSettings, BackupStatus, RestoreOutcome, RestorePoint, RestoreTarget, Verification };
 
 /** The shell's global events, by the names `src-tauri/src/events.rs` emits. */
-export const EVENTS = { backupStatus: "backup-status" } as const;
+export const EVENTS = { backupStatus: "backup-status", filesOpened: "files-opened", menu: "menu" } as const;
 import type { GalleryQuery } from "../bindings/GalleryQuery";
 import type { GalleryPage } from "../bindings/GalleryPage";
 import type { GalleryFacets } from "../bindings/GalleryFacets";
@@ -59,6 +59,8 @@ export type { TokenStatus, GenerateRequest, Generation, GenerationEvent, ModelPr
 export type { Child, ImportedFile, ImportReport, ImageKind, OrphanPolicy, Sketch, SketchQuery, UiError };
 
 export interface AppInfo {
+  name: string;
+  /** The package's version, as the installer shows it. */
   version: string;
   dataDir: string;
   schemaVersion: number;
@@ -95,6 +97,9 @@ export function guarded<T>(action: () => Promise<T>): Promise<T> {
 
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
+  showDataFolder: () => invoke<void>("show_data_folder"),
+  /** Files the desktop asked Skaitch to open ("Open with Skaitch"), each handed over once. */
+  openedFiles: () => invoke<string[]>("opened_files"),
 
   listSketches: (query: SketchQuery) => invoke<Sketch[]>("list_sketches", { query }),
   getSketch: (id: number) => invoke<Sketch>("get_sketch", { id }),
@@ -180,6 +185,10 @@ export const api = {
   restoreBackup: (target: RestoreTarget) => guarded(() => invoke<RestoreOutcome>("restore_backup", { target })),
   restoreBackupFrom: (config: BackupConfig, secretKey: string | null, target: RestoreTarget) =>
     guarded(() => invoke<RestoreOutcome>("restore_backup_from", { config, secretKey, target })),
+  /** Calls `onChosen` with the id of every native menu item chosen (src-tauri/src/menu.rs). */
+  onMenu: (onChosen: (id: string) => void) => listen<string>(EVENTS.menu, (e) => onChosen(e.payload)),
+  /** Calls `onOpened` whenever files are waiting in `openedFiles`. */
+  onFilesOpened: (onOpened: () => void) => listen(EVENTS.filesOpened, () => onOpened()),
   showWelcome: () => invoke<boolean>("show_welcome"),
   dismissWelcome: () => invoke<void>("dismiss_welcome"),
   /** Calls `onStatus` with every backup status change; resolves to the unsubscribe function. */
