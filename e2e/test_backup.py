@@ -99,7 +99,10 @@ def probe_result(app):
 
 def test_set_up_an_s3_backup_and_restore_it_on_a_new_laptop(app, moto, tmp_path):
     app.css("[data-testid=open-settings]").click()
-    app.wait(lambda d: app.all("[data-testid=open-backups]")).pop().click()
+    backups = app.wait(lambda d: app.all("[data-testid=open-backups]")).pop()
+    # Settings can be taller than the window: scroll to the button before clicking it.
+    app.d.execute_script("arguments[0].scrollIntoView({block: 'center'});", backups)
+    backups.click()
     app.wait(lambda d: app.all("[data-testid=provider-s3Compatible]"))
 
     fill_s3(app, moto, "not-the-secret")

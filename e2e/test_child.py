@@ -258,7 +258,9 @@ def test_a_child_cannot_loosen_any_model_go_past_the_limit_resume_a_backup_or_re
 
     # The parent backs up to a folder and pauses it (the PIN each time); the child presses Resume.
     app.css("[data-testid=open-settings]").click()
-    app.wait(lambda d: app.all("[data-testid=open-backups]")).pop().click()
+    app.wait(lambda d: app.all("[data-testid=open-backups]"))
+    # Settings is taller than the window since the model list came: scroll to the button first.
+    click(app, "[data-testid=open-backups]")
     app.wait(lambda d: app.all("[data-testid=provider-folder]"))
     click(app, "[data-testid=provider-folder]")
     (tmp_path / "backup").mkdir()

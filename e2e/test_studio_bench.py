@@ -51,10 +51,24 @@ ev('pointerup');
 return performance.now() - t;
 """
 
-CENTRE_PIXEL = """
+# The pixel at a fraction of the page (the fill is tapped on paper, not on a line).
+PIXEL_AT = """
 const c = document.querySelector('[data-testid=canvas]');
-const d = c.getContext('2d').getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data;
+const [fx, fy] = arguments[0];
+const d = c.getContext('2d').getImageData(Math.floor(c.width * fx), Math.floor(c.height * fy), 1, 1).data;
 return Array.from(d.slice(0, 3));
+"""
+
+# A spot of bare paper near the middle of the page, as fractions of its size.
+PAPER_NEAR_MIDDLE = """
+const c = document.querySelector('[data-testid=canvas]');
+const g = c.getContext('2d');
+for (let r = 0; r < 0.3; r += 0.01) for (let a = 0; a < 6.28; a += 0.2) {
+  const fx = 0.5 + r * Math.cos(a), fy = 0.5 + r * Math.sin(a);
+  const d = g.getImageData(Math.floor(c.width * fx), Math.floor(c.height * fy), 1, 1).data;
+  if (d[0] > 240 && d[1] > 240 && d[2] > 240) return [fx, fy];
+}
+return null;
 """
 
 
@@ -88,13 +102,15 @@ def test_studio_figures_with_500_strokes_on_the_page(app):
     figures["undo_full_redraw_ms"] = [app.d.execute_script(TIME_CLICK, "[data-testid=undo]") for _ in range(5)]
     app.css("[data-testid=tool-fill]").click()
     app.css("[data-testid=color-fdd835]").click()
-    before = app.d.execute_script(CENTRE_PIXEL)
+    spot = app.d.execute_script(PAPER_NEAR_MIDDLE)
+    assert spot, "no bare paper near the middle of the page"
+    before = app.d.execute_script(PIXEL_AT, spot)
     steps = ("return Object.fromEntries(performance.getEntriesByType('measure')"
              ".filter(m => m.name.startsWith('skaitch:fill')).map(m => [m.name.slice(8), Math.round(m.duration)]))")
     # The first fill right after loading (the bucket's raster is drawn from scratch) ...
-    figures["fill_cold_tap_ms"] = app.d.execute_script(TIME_FILL_TAP, [0.5, 0.5])
+    figures["fill_cold_tap_ms"] = app.d.execute_script(TIME_FILL_TAP, spot)
     figures["fill_cold_steps_ms"] = app.d.execute_script(steps)
-    after = app.d.execute_script(CENTRE_PIXEL)
+    after = app.d.execute_script(PIXEL_AT, spot)
     # ... and one a moment later, when the raster has been kept up to date in a quiet moment.
     app.d.execute_async_script("setTimeout(arguments[arguments.length - 1], 1000)")
     figures["fill_warm_tap_ms"] = app.d.execute_script(TIME_FILL_TAP, [0.2, 0.3])
@@ -106,5 +122,5 @@ def test_studio_figures_with_500_strokes_on_the_page(app):
     with open(out, "w") as f:
         json.dump(figures, f, indent=2)
     print(json.dumps(figures))
-    assert before != after, "the fill painted the middle of the page"
+    assert before != after, f"the fill did not paint the paper it was tapped on at {spot}"
     assert abs(after[0] - 0xfd) < 30 and abs(after[1] - 0xd8) < 30 and abs(after[2] - 0x35) < 40, after
