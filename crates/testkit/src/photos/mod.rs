@@ -183,6 +183,27 @@ fn place(
         let over = rng.random_range(1.06..1.15);
         centre = [centre[0] + reach[0] * over, centre[1] + reach[1] * over];
     }
+    if framing != Framing::CutOff {
+        // A whole sheet stays inside the photo with a little table around it.
+        let (mx, my) = (w as f32 * 0.03, h as f32 * 0.03);
+        let room = |p: &[f32; 2]| {
+            let fx = if p[0] < 0.0 {
+                (centre[0] - mx) / -p[0]
+            } else {
+                (w as f32 - mx - centre[0]) / p[0].max(1e-3)
+            };
+            let fy = if p[1] < 0.0 {
+                (centre[1] - my) / -p[1]
+            } else {
+                (h as f32 - my - centre[1]) / p[1].max(1e-3)
+            };
+            fx.min(fy)
+        };
+        let shrink = out.iter().map(room).fold(1.0f32, f32::min);
+        for p in &mut out {
+            *p = [p[0] * shrink, p[1] * shrink];
+        }
+    }
     for p in &mut out {
         *p = [p[0] + centre[0], p[1] + centre[1]];
     }

@@ -132,13 +132,22 @@ fn largest_region(mask: &GrayImage) -> Option<GrayImage> {
     }))
 }
 
-/// The longest outer border of the region.
+/// The longest outer border of the region. The region is framed in a pixel of black first:
+/// `find_contours` finds no outer border for a region that touches the image's edge.
 fn outer_contour(region: &GrayImage) -> Option<Vec<Point<i32>>> {
-    find_contours::<i32>(region)
+    let (w, h) = region.dimensions();
+    let mut framed = GrayImage::new(w + 2, h + 2);
+    image::imageops::replace(&mut framed, region, 1, 1);
+    find_contours::<i32>(&framed)
         .into_iter()
         .filter(|c| c.border_type == BorderType::Outer)
         .max_by_key(|c| c.points.len())
-        .map(|c| c.points)
+        .map(|c| {
+            c.points
+                .into_iter()
+                .map(|p| Point::new(p.x - 1, p.y - 1))
+                .collect()
+        })
 }
 
 fn polygon_area(pts: &[Point<i32>]) -> f64 {
