@@ -121,6 +121,19 @@ pub fn phone_photo(seed: u64, width: u32, height: u32) -> PhonePhoto {
     }
 }
 
+/// The table of the photo for `seed` with no sheet on it, in the same light.
+pub fn table_only(seed: u64, width: u32, height: u32) -> RgbImage {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let background = [
+        Background::Wood,
+        Background::Tablecloth,
+        Background::DarkTable,
+    ][(seed % 3) as usize];
+    let mut photo = scene::background(&mut rng, background, width, height);
+    scene::Light::random(&mut rng).apply(&mut photo);
+    photo
+}
+
 /// The fixed set the clean-up is measured on: seeds 0..n at 1600 x 1200.
 pub fn measured_set(n: u64) -> impl Iterator<Item = PhonePhoto> {
     (0..n).map(|seed| {
