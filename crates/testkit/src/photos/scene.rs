@@ -37,7 +37,7 @@ pub fn background(rng: &mut StdRng, kind: Background, w: u32, h: u32) -> RgbImag
                 rng.random_range(40.0..90.0) / long,
                 rng.random_range(2.0..6.0) / long,
             );
-            let phase: f32 = rng.random_range(0.0..6.28);
+            let phase: f32 = rng.random_range(0.0..std::f32::consts::TAU);
             RgbImage::from_fn(w, h, |x, y| {
                 let (x, y) = (x as f32, y as f32);
                 let grain = (y * f1 + 4.0 * (x * f2 + phase).sin() + (x * f1 * 0.07).sin()).sin();
@@ -102,7 +102,7 @@ impl Light {
         } else {
             [1.0 - 0.2 * k, 1.0 - 0.08 * k, 1.0]
         };
-        let dir: f32 = rng.random_range(0.0..6.28);
+        let dir: f32 = rng.random_range(0.0..std::f32::consts::TAU);
         Light {
             cast,
             exposure: rng.random_range(0.8..1.0),
@@ -111,7 +111,7 @@ impl Light {
             // A soft-edged shadow: a half-plane (normal, offset) darkened by a share, with a
             // penumbra a tenth of the photo wide.
             shadow: {
-                let a: f32 = rng.random_range(0.0..6.28);
+                let a: f32 = rng.random_range(0.0..std::f32::consts::TAU);
                 (
                     a.cos(),
                     a.sin(),
