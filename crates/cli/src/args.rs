@@ -41,7 +41,7 @@ pub enum Command {
     Clean {
         sketch_id: i64,
         /// The sheet's corners in pixels of the upright original: x,y for each of the four.
-        #[arg(long, value_delimiter = ',', num_args = 8)]
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
         corners: Option<Vec<f32>>,
         /// Keep only the lines.
         #[arg(long)]

@@ -73,7 +73,7 @@ pub fn detect(photo: &RgbImage) -> (SheetStatus, Option<Corners>) {
     let long = w.max(h);
     let small;
     let (img, scale) = if long > DETECT_SIDE {
-        small = super::render::shrink(photo.clone(), DETECT_SIDE);
+        small = small_copy(photo, DETECT_SIDE);
         (
             &small,
             long as f32 / small.width().max(small.height()) as f32,
@@ -86,6 +86,18 @@ pub fn detect(photo: &RgbImage) -> (SheetStatus, Option<Corners>) {
         Found::Partial(c) => (SheetStatus::PartlyOutOfFrame, Some(c.scaled(scale))),
         Found::Nothing => (SheetStatus::NotFound, None),
     }
+}
+
+/// A copy of `photo` with long side `side`, block-averaged first so that a 48 MP photo is
+/// never copied whole.
+fn small_copy(photo: &RgbImage, side: u32) -> RgbImage {
+    let block = (photo.width().max(photo.height()) / (side * 2)).max(1);
+    let reduced = if block >= 2 {
+        super::render::reduce(photo, block)
+    } else {
+        photo.clone()
+    };
+    super::render::shrink(reduced, side)
 }
 
 /// A cleaned-up photo.
@@ -112,7 +124,7 @@ pub fn clean(
     };
     let mut image = match corners {
         Some(c) => flatten(photo, &c, out_side),
-        None => (super::render::shrink(photo.clone(), out_side), None),
+        None => (small_copy(photo, out_side), None),
     };
     light::even_out(&mut image.0);
     if let Some(outside) = &image.1 {
@@ -154,7 +166,7 @@ fn flatten(photo: &RgbImage, c: &Corners, out_side: u32) -> (RgbImage, Option<Ve
     let from = c.0.map(|p| (p[0], p[1]));
     let mut out = RgbImage::new(ow, oh);
     let Some(proj) = Projection::from_control_points(from, to) else {
-        return (super::render::shrink(photo.clone(), out_side), None);
+        return (small_copy(photo, out_side), None);
     };
     warp_into(
         src,
