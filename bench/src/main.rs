@@ -2,12 +2,14 @@
 //! importing a 12-megapixel photo, the first sketchbook page with 10,000 sketches, and the
 //! requests and overhead of one 20-second generation. `skaitch-bench [import|generation]`
 //! runs one part; `skaitch-bench gallery [DIR]` runs the gallery's (see `gallery.rs`);
+//! `skaitch-bench paper [N]` measures photo clean-up over N generated photos (`paper.rs`);
 //! `skaitch-bench litestream` (`make bench-litestream`) compares our backups
 //! with the official litestream's.
 
 mod gallery;
 mod generation;
 mod litestream;
+mod paper;
 
 use skaitch_core::import::{prepare, Limits};
 use skaitch_core::store::{ChildFilter, SketchQuery};
@@ -28,6 +30,13 @@ fn main() {
     let only = std::env::args().nth(1);
     if only.as_deref() == Some("gallery") {
         return gallery::run(std::env::args().nth(2).map(Into::into));
+    }
+    if only.as_deref() == Some("paper") {
+        let n = std::env::args()
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(200);
+        return paper::run(n);
     }
     if only.as_deref() == Some("litestream") {
         return litestream::run();

@@ -29,9 +29,26 @@ pub enum Command {
         /// A title for every imported sketch (default: the file name).
         #[arg(long)]
         title: Option<String>,
+        /// Clean up photos of drawings on paper: find the sheet, flatten it, even out the
+        /// light and colour (`auto`), and keep only the lines (`lines`); `off` keeps the photo.
+        #[arg(long, value_enum, default_value_t = Clean::Off)]
+        clean: Clean,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Clean up an imported sketch's photo again from its original (or undo that).
+    Clean {
+        sketch_id: i64,
+        /// The sheet's corners in pixels of the upright original: x,y for each of the four.
+        #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
+        corners: Option<Vec<f32>>,
+        /// Keep only the lines.
+        #[arg(long)]
+        lines: bool,
+        /// Go back to the photo as it was imported.
+        #[arg(long, conflicts_with_all = ["corners", "lines"])]
+        undo: bool,
     },
     /// List sketches, newest first.
     List {
@@ -245,4 +262,12 @@ pub enum Rendition {
     Original,
     Normalized,
     Thumbnail,
+}
+
+/// How `import --clean` treats photos.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Clean {
+    Auto,
+    Lines,
+    Off,
 }

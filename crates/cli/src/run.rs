@@ -1,7 +1,8 @@
 //! Carrying out a parsed command against the core `App`.
 
-use crate::args::{ChildrenCommand, Cli, Command, DevCommand, Orphans, Rendition};
+use crate::args::{ChildrenCommand, Clean, Cli, Command, DevCommand, Orphans, Rendition};
 use crate::{gallery, generate, token};
+use skaitch_core::import::paper::{CleanMode, Corners};
 use skaitch_core::store::{ChildFilter, ImageKind, OrphanPolicy, SketchQuery};
 use skaitch_core::{App, Result};
 
@@ -27,22 +28,69 @@ pub fn run(cli: Cli) -> Result<i32> {
             files,
             child,
             title,
+            clean,
             json,
         } => {
             let child = child.map(|n| app.child_by_name(&n)).transpose()?;
-            let report = app.import_files(&files, child.map(|c| c.id), title.as_deref());
+            let mode = match clean {
+                Clean::Auto => Some(CleanMode::Auto),
+                Clean::Lines => Some(CleanMode::Lines),
+                Clean::Off => None,
+            };
+            let (report, cleanups) =
+                app.import_files_cleaned(&files, child.map(|c| c.id), title.as_deref(), mode);
             if json {
                 println!("{}", to_json(&report));
             } else {
-                for ok in &report.imported {
+                for (ok, cleanup) in report.imported.iter().zip(&cleanups) {
                     let note = if ok.duplicate { " (already there)" } else { "" };
                     println!("imported {} as sketch {}{note}", ok.name, ok.sketch.id);
+                    if let Some(c) = cleanup {
+                        println!("  {}", c.describe());
+                    }
                 }
             }
             for bad in &report.failed {
                 eprintln!("skaitch: {}", bad.message);
             }
             Ok(i32::from(!report.failed.is_empty()))
+        }
+        Command::Clean {
+            sketch_id,
+            corners,
+            lines,
+            undo,
+        } => {
+            if undo {
+                app.undo_clean(sketch_id)?;
+                println!("sketch {sketch_id} is back to the photo as imported");
+                return Ok(0);
+            }
+            let corners = match corners {
+                Some(v) => match Corners::from_flat(&v) {
+                    Some(c) => Some(c),
+                    None => {
+                        eprintln!("skaitch: the corners do not make a four-sided sheet");
+                        return Ok(2);
+                    }
+                },
+                None => None,
+            };
+            let mode = if lines {
+                CleanMode::Lines
+            } else {
+                CleanMode::Auto
+            };
+            let (_, cleanup) = app.clean_sketch(sketch_id, mode, corners)?;
+            println!("cleaned sketch {sketch_id}: {}", cleanup.describe());
+            if let Some(c) = cleanup.corners {
+                let flat: Vec<String> =
+                    c.0.iter()
+                        .flat_map(|p| p.map(|v| format!("{v:.1}")))
+                        .collect();
+                println!("  corners {}", flat.join(","));
+            }
+            Ok(0)
         }
         Command::List { json, child, limit } => {
             let child = match child {

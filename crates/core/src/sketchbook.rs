@@ -1,6 +1,7 @@
 //! Sketchbook use-cases: importing files, saving drawings, listing, renaming, deleting, drafts.
 
-use crate::import::{prepare, ImageProblem};
+use crate::import::paper::{CleanMode, Corners};
+use crate::import::{prepare, prepare_cleaned, Cleanup, ImageProblem, PreparedImage};
 use crate::{App, Error, ErrorKind, Result};
 use serde::Serialize;
 use skaitch_store::{Blob, ImageKind, NewSketch, Sketch, SketchQuery, SketchSource};
@@ -88,6 +89,86 @@ impl App {
         report
     }
 
+    /// Like [`App::import_files`], cleaning each photo up with `mode` (the sheet found,
+    /// flattened, its light and colour evened out); `None` imports them as they are. The
+    /// report tells, per file, what the clean-up found.
+    pub fn import_files_cleaned(
+        &self,
+        paths: &[PathBuf],
+        child: Option<i64>,
+        title: Option<&str>,
+        mode: Option<CleanMode>,
+    ) -> (ImportReport, Vec<Option<Cleanup>>) {
+        let Some(mode) = mode else {
+            let report = self.import_files(paths, child, title);
+            let n = report.imported.len();
+            return (report, vec![None; n]);
+        };
+        let mut report = ImportReport::default();
+        let mut cleanups = Vec::new();
+        for path in paths {
+            let name = display_name(path);
+            let title = title
+                .map(str::to_owned)
+                .unwrap_or_else(|| title_from(&name));
+            let result = self.read_limited(path, &name).and_then(|bytes| {
+                let (img, cleanup) =
+                    prepare_cleaned(bytes, &self.limits, mode, None).map_err(|problem| {
+                        Error::Image {
+                            name: name.clone(),
+                            problem,
+                        }
+                    })?;
+                let imported =
+                    self.store_prepared(&name, img, child, &title, SketchSource::Imported)?;
+                Ok((imported, cleanup))
+            });
+            match result {
+                Ok((ok, cleanup)) => {
+                    report.imported.push(ok);
+                    cleanups.push(Some(cleanup));
+                }
+                Err(e) => report.failed.push(ImportFailure {
+                    name,
+                    kind: e.kind(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        (report, cleanups)
+    }
+
+    /// Cleans up an imported sketch's photo: the normalised image and thumbnail are made
+    /// again from the original, flattened to `corners` (pixels of the upright original) or
+    /// to the sheet found. The original stays; [`App::undo_clean`] goes back.
+    pub fn clean_sketch(
+        &self,
+        id: i64,
+        mode: CleanMode,
+        corners: Option<Corners>,
+    ) -> Result<(Sketch, Cleanup)> {
+        let original = self.store.sketch_image(id, ImageKind::Original)?;
+        let name = format!("sketch {id}");
+        let (img, cleanup) = prepare_cleaned(original.data, &self.limits, mode, corners)
+            .map_err(|problem| Error::Image { name, problem })?;
+        let sketch = self
+            .store
+            .replace_renditions(id, &img.normalized_png, &img.thumbnail_png)?;
+        Ok((sketch, cleanup))
+    }
+
+    /// Undoes a clean-up: the normalised image and thumbnail are made from the original
+    /// photo as it is, as at a plain import.
+    pub fn undo_clean(&self, id: i64) -> Result<Sketch> {
+        let original = self.store.sketch_image(id, ImageKind::Original)?;
+        let name = format!("sketch {id}");
+        let img = prepare(original.data, &self.limits)
+            .map_err(|problem| Error::Image { name, problem })?;
+        Ok(self
+            .store
+            .replace_renditions(id, &img.normalized_png, &img.thumbnail_png)?)
+    }
+
     /// Imports one image given as bytes (a paste from the clipboard, a drop of data).
     pub fn import_bytes(
         &self,
@@ -145,6 +226,17 @@ impl App {
             name: name.to_owned(),
             problem,
         })?;
+        self.store_prepared(name, img, child, title, source)
+    }
+
+    fn store_prepared(
+        &self,
+        name: &str,
+        img: PreparedImage,
+        child: Option<i64>,
+        title: &str,
+        source: SketchSource,
+    ) -> Result<ImportedFile> {
         let inserted = self.store.insert_sketch(&NewSketch {
             child_id: child,
             title: title.to_owned(),

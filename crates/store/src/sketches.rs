@@ -175,6 +175,30 @@ impl Store {
         })
     }
 
+    /// Replaces a sketch's normalised image and thumbnail (a photo clean-up, or its undo);
+    /// the original is never touched.
+    pub fn replace_renditions(
+        &self,
+        id: i64,
+        normalized_png: &[u8],
+        thumbnail_png: &[u8],
+    ) -> Result<Sketch> {
+        self.write(|tx| {
+            let mut changed = 0;
+            for (kind, data) in [("normalized", normalized_png), ("thumbnail", thumbnail_png)] {
+                changed += tx.execute(
+                    "UPDATE sketch_images SET media_type = 'image/png', data = ?3
+                     WHERE sketch_id = ?1 AND kind = ?2",
+                    params![id, kind, data],
+                )?;
+            }
+            if changed != 2 {
+                return Err(Error::NotFound { what: "sketch", id });
+            }
+            get_on(tx, id)
+        })
+    }
+
     /// Changes a sketch's title.
     pub fn set_sketch_title(&self, id: i64, title: &str) -> Result<Sketch> {
         let title = clean_title(title)?;

@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - [`images`]: encoded test images (PNG, JPEG, with EXIF orientation) made in memory
+//! - [`photos`]: synthetic phone photos of drawings on paper, with their ground truth
 //! - [`DataDir`]: a temporary data folder, removed when dropped
 //! - [`moto_server`]: a real S3 endpoint (moto_server on `127.0.0.1:0`), optionally checking keys
 //! - [`replicate_server`]: a local Replicate API on `127.0.0.1:0` with scripted models, injected
@@ -12,6 +13,7 @@
 pub mod images;
 pub mod litestream;
 pub mod moto_server;
+pub mod photos;
 pub mod replicate_server;
 pub mod s3_proxy;
 

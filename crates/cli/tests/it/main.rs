@@ -1,6 +1,7 @@
 //! The `skaitch` binary, run as a user would, against temporary data folders.
 
 mod backup;
+mod clean;
 mod gallery;
 mod generate;
 mod token;

@@ -5,7 +5,7 @@
 use super::format::{ends_early, sniff};
 use super::render;
 use image::metadata::Orientation;
-use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, RgbImage};
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, ErrorKind};
 
@@ -148,6 +148,46 @@ fn megapixels(pixels: u64) -> String {
 /// Nothing is decoded before the header's dimensions pass the limits, so a tiny file that
 /// claims to be enormous costs nothing.
 pub fn prepare(bytes: Vec<u8>, limits: &Limits) -> Result<PreparedImage, ImageProblem> {
+    let d = decode(&bytes, limits)?;
+    let (normalized_png, thumbnail_png) = render::render(d.image, d.orientation, limits)?;
+    Ok(PreparedImage {
+        sha256: hex(&Sha256::digest(&bytes)),
+        original: bytes,
+        media_type: d.media_type,
+        normalized_png,
+        thumbnail_png,
+        width: d.width,
+        height: d.height,
+    })
+}
+
+/// Checks `bytes` like [`prepare`] and hands back the whole image upright on white, at full
+/// size, for the photo clean-up; the media type comes with it.
+pub fn decode_upright(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(RgbImage, &'static str), ImageProblem> {
+    let d = decode(bytes, limits)?;
+    let mut upright = DynamicImage::ImageRgb8(render::flatten(d.image));
+    upright.apply_orientation(d.orientation);
+    Ok((upright.into_rgb8(), d.media_type))
+}
+
+/// The SHA-256 of `bytes` in lowercase hex, as [`PreparedImage::sha256`] holds it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// A checked and decoded file, not yet turned upright.
+struct Decoded {
+    image: DynamicImage,
+    orientation: Orientation,
+    media_type: &'static str,
+    width: u32,
+    height: u32,
+}
+
+fn decode(bytes: &[u8], limits: &Limits) -> Result<Decoded, ImageProblem> {
     if bytes.is_empty() {
         return Err(ImageProblem::Empty);
     }
@@ -158,9 +198,9 @@ pub fn prepare(bytes: Vec<u8>, limits: &Limits) -> Result<PreparedImage, ImagePr
             max: limits.max_file_bytes,
         });
     }
-    let (format, media_type) = sniff(&bytes)?;
+    let (format, media_type) = sniff(bytes)?;
 
-    let mut decoder = open_decoder(&bytes, format, limits)?;
+    let mut decoder = open_decoder(bytes, format, limits)?;
     let header = decoder.dimensions();
     check_dimensions(header, limits)?;
     // A damaged EXIF block should not cost the parent the drawing: fall back to as stored.
@@ -180,19 +220,15 @@ pub fn prepare(bytes: Vec<u8>, limits: &Limits) -> Result<PreparedImage, ImagePr
 
     // The JPEG decoder fills a cut-off scan with grey and reports success, so the file's
     // structure is checked before decoding instead.
-    if format == ImageFormat::Jpeg && ends_early(&bytes, format) {
+    if format == ImageFormat::Jpeg && ends_early(bytes, format) {
         return Err(ImageProblem::Truncated);
     }
-    let decoded = DynamicImage::from_decoder(decoder)
-        .map_err(|e| problem_from(e, &bytes, format, Some(header), limits))?;
-    let (normalized_png, thumbnail_png) = render::render(decoded, orientation, limits)?;
-
-    Ok(PreparedImage {
-        sha256: hex(&Sha256::digest(&bytes)),
-        original: bytes,
+    let image = DynamicImage::from_decoder(decoder)
+        .map_err(|e| problem_from(e, bytes, format, Some(header), limits))?;
+    Ok(Decoded {
+        image,
+        orientation,
         media_type,
-        normalized_png,
-        thumbnail_png,
         width,
         height,
     })

@@ -27,8 +27,19 @@ pub(super) fn render(
     Ok((encode_png(&normalized)?, encode_png(&thumbnail)?))
 }
 
+/// The normalised PNG and thumbnail PNG of an image that is already upright (a cleaned
+/// photo): shrunk to the limits' sides.
+pub(super) fn render_upright(
+    img: RgbImage,
+    limits: &Limits,
+) -> Result<(Vec<u8>, Vec<u8>), ImageProblem> {
+    let normalized = shrink(img, limits.normalized_side);
+    let thumbnail = shrink(normalized.clone(), limits.thumbnail_side);
+    Ok((encode_png(&normalized)?, encode_png(&thumbnail)?))
+}
+
 /// Composites over white so that transparent areas of a drawing show as paper, not black.
-fn flatten(decoded: DynamicImage) -> RgbImage {
+pub(super) fn flatten(decoded: DynamicImage) -> RgbImage {
     if !decoded.color().has_alpha() {
         return decoded.into_rgb8();
     }
@@ -47,7 +58,7 @@ fn flatten(decoded: DynamicImage) -> RgbImage {
 }
 
 /// Shrinks `img` so its long side is at most `side`; smaller images are returned as they are.
-fn shrink(img: RgbImage, side: u32) -> RgbImage {
+pub(super) fn shrink(img: RgbImage, side: u32) -> RgbImage {
     let (width, height) = img.dimensions();
     let (w, h) = fit(width, height, side);
     if (w, h) == (width, height) {
@@ -67,7 +78,7 @@ const REDUCING_GAP: f64 = 1.5;
 /// Averages each `block` x `block` square into one pixel. The few rows and columns left
 /// over at the right and bottom join the last square rather than making a sliver of their
 /// own, whose one or two pixels would count as much as a whole square.
-fn reduce(img: &RgbImage, block: u32) -> RgbImage {
+pub(super) fn reduce(img: &RgbImage, block: u32) -> RgbImage {
     let (width, height) = img.dimensions();
     let (w, h) = ((width / block).max(1), (height / block).max(1));
     // Where output pixel `i` of `n` starts in the source, for a side of `len` pixels.

@@ -21,6 +21,7 @@ mod import_image;
 mod import_refusals;
 mod import_support;
 mod keychain;
+mod paper_cleanup;
 mod parent_any_model;
 mod parent_costs;
 mod parent_guard;
