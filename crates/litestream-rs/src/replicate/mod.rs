@@ -36,6 +36,7 @@ mod maintainer;
 mod offline;
 mod pace;
 mod pages;
+mod position;
 mod recheck;
 mod recover;
 mod report;
@@ -65,7 +66,6 @@ use crate::error::{Error, Result};
 use crate::ltx::{Header, LtxFileId};
 use crate::replica::ReplicaClient;
 use crate::restore::LtxFileInfo;
-use crate::wal::WAL_HEADER_SIZE;
 use lock::ReadLock;
 use pages::{encode_full, encode_wal_changes, Encoded, WalFile};
 use recover::Recovered;
@@ -462,37 +462,6 @@ impl<C: ReplicaClient> Replicator<C> {
         )?;
         self.uploaded.extend(sent);
         Ok(())
-    }
-
-    /// The whole database as of the replica's newest TXID, as a file from `min_txid` to it:
-    /// the main file plus the WAL's commits up to the position (later commits excluded).
-    fn encode_position(&self, min_txid: u64, now: i64) -> Result<Option<Encoded>> {
-        let Some(pos) = self.pos else {
-            return Ok(None);
-        };
-        let mut wal = WalFile::open(&self.wal_path)?;
-        let idx = self.position_index(&mut wal)?;
-        let header = Header::new(pos.page_size, 0, min_txid, pos.txid, now);
-        encode_full(&self.db_file, &mut wal, idx.as_ref(), header)
-    }
-
-    /// The WAL's commits up to the position: with the main file, the state at the position.
-    fn position_index(&self, wal: &mut WalFile) -> Result<Option<crate::wal::WalIndex>> {
-        let Some(pos) = self.pos else {
-            return Ok(None);
-        };
-        Ok(match (pos.wal, wal.scan_all()?) {
-            (Some(cur), Some(mut idx))
-                if idx.salts() == cur.salts && cur.offset > WAL_HEADER_SIZE =>
-            {
-                if !idx.truncate_at(cur.offset) {
-                    return Err(Error::WalPositionLost { offset: cur.offset });
-                }
-                Some(idx)
-            }
-            // A reset since: the database file alone is the state (see `lock.rs`).
-            _ => None,
-        })
     }
 }
 

@@ -13,7 +13,6 @@
 //! Anything else (no state file, a WAL that was not folded by a clean close) waits for the
 //! replica, as before.
 
-use super::maintain::Clock;
 use super::pages::WalFile;
 use super::resume::{digest_db_file, ResumeState};
 use super::{Position, Replicator, Shipped};
@@ -63,8 +62,7 @@ impl<C: ReplicaClient> Replicator<C> {
         self.pos = Some(pos);
         // The replica's snapshots are not known: the next restore point comes an interval
         // from now, not at once (a full copy of the database on every offline start).
-        let now = Clock::now_ms(&self.options.schedule.clock);
-        self.maint.last_snapshot = Some((0, now));
+        self.maint.last_snapshot = Some((0, self.now_ms()));
         self.ship_from(pos, wal).map(Some)
     }
 }

@@ -220,21 +220,12 @@ pub(crate) fn flush<C: ReplicaClient + ?Sized>(
             });
         }
         let mut file = staging.open(&id)?;
-        let uploaded = match client.write_ltx(&id, &mut file) {
-            Ok(info) => info,
-            Err(Error::LtxExists { .. }) if same_as_remote(client, staging, &id)? => f.clone(),
-            Err(e) => {
-                // What the replica holds now is unknown: list again before the next file.
-                remote.max_txid = None;
-                return Err(e);
-            }
-        };
-        staging.remove(&id)?;
+        let uploaded = upload_one(client, staging, &f, &mut file).inspect_err(|_| {
+            // What the replica holds now is unknown: list again before the next file.
+            remote.max_txid = None;
+        })?;
         remote.max_txid = Some(max.max(id.max_txid));
-        sent.push(LtxFileInfo {
-            timestamp_ms: f.timestamp_ms,
-            ..uploaded
-        });
+        sent.push(uploaded);
     }
     Ok(sent)
 }
@@ -258,18 +249,29 @@ pub(crate) fn flush_points<C: ReplicaClient + ?Sized>(
             Err(_) if !staging.path_of(&id).exists() => continue,
             Err(e) => return Err(e),
         };
-        let uploaded = match client.write_ltx(&id, &mut file) {
-            Ok(info) => info,
-            Err(Error::LtxExists { .. }) if same_as_remote(client, staging, &id)? => f.clone(),
-            Err(e) => return Err(e),
-        };
-        staging.remove(&id)?;
-        sent.push(LtxFileInfo {
-            timestamp_ms: f.timestamp_ms,
-            ..uploaded
-        });
+        sent.push(upload_one(client, staging, &f, &mut file)?);
     }
     Ok(sent)
+}
+
+/// Uploads the queued file `f` (an existing identical copy counts as uploaded) and takes it out
+/// of the queue; returns its listing entry with the LTX header time.
+fn upload_one<C: ReplicaClient + ?Sized>(
+    client: &C,
+    staging: &Staging,
+    f: &LtxFileInfo,
+    file: &mut File,
+) -> Result<LtxFileInfo> {
+    let uploaded = match client.write_ltx(&f.id, file) {
+        Ok(info) => info,
+        Err(Error::LtxExists { .. }) if same_as_remote(client, staging, &f.id)? => f.clone(),
+        Err(e) => return Err(e),
+    };
+    staging.remove(&f.id)?;
+    Ok(LtxFileInfo {
+        timestamp_ms: f.timestamp_ms,
+        ..uploaded
+    })
 }
 
 /// Whether the replica holds exactly `base` (same name, size and LTX header timestamp).
